@@ -1,0 +1,268 @@
+//! Problems with what a user gave us — a knowledge-base file, a question — and how they read.
+//!
+//! Every problem names where it is (`file:line:col`, or a caret under the question), says what
+//! is wrong in lower case with names in backticks, and offers a did-you-mean where one fits.
+//! The library returns [`Diagnostic`]s; `main` renders them on stderr and exits 2.
+
+use std::fmt::Write as _;
+use std::ops::Range;
+
+use annotate_snippets::{AnnotationKind, Group, Level, Renderer, Snippet};
+
+/// A text a diagnostic can point into: a data file, or the question.
+#[derive(Debug, Clone)]
+pub struct SourceText {
+    /// How the file is named in messages: `data/products.toml`, `<question>`.
+    pub name: String,
+    pub text: String,
+}
+
+/// One problem.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Diagnostic {
+    pub message: String,
+    /// Index into the [`SourceText`]s the diagnostic was made against.
+    pub file: Option<usize>,
+    /// Byte range in that file.
+    pub span: Option<Range<usize>>,
+    /// What the caret says.
+    pub label: Option<String>,
+    /// A "did you mean" suggestion.
+    pub suggestion: Option<String>,
+    /// Further help and notes.
+    pub notes: Vec<String>,
+}
+
+impl Diagnostic {
+    #[must_use]
+    pub fn new(message: impl Into<String>) -> Self {
+        Diagnostic {
+            message: message.into(),
+            file: None,
+            span: None,
+            label: None,
+            suggestion: None,
+            notes: Vec::new(),
+        }
+    }
+
+    #[must_use]
+    pub fn at(mut self, file: usize, span: Range<usize>) -> Self {
+        self.file = Some(file);
+        self.span = Some(span);
+        self
+    }
+
+    #[must_use]
+    pub fn in_file(mut self, file: usize) -> Self {
+        self.file = Some(file);
+        self
+    }
+
+    #[must_use]
+    pub fn label(mut self, label: impl Into<String>) -> Self {
+        self.label = Some(label.into());
+        self
+    }
+
+    #[must_use]
+    pub fn suggest(mut self, suggestion: Option<String>) -> Self {
+        self.suggestion = suggestion;
+        self
+    }
+
+    #[must_use]
+    pub fn note(mut self, note: impl Into<String>) -> Self {
+        self.notes.push(note.into());
+        self
+    }
+
+    /// `file:line:col` of the start of the span, 1-based, columns counted in characters.
+    #[must_use]
+    pub fn location(&self, files: &[SourceText]) -> Option<String> {
+        let file = files.get(self.file?)?;
+        let Some(span) = &self.span else {
+            return Some(file.name.clone());
+        };
+        let (line, col) = line_col(&file.text, span.start);
+        Some(format!("{}:{line}:{col}", file.name))
+    }
+
+    /// Render for a terminal, in colour or not.
+    #[must_use]
+    pub fn render(&self, files: &[SourceText], color: bool) -> String {
+        let file = self.file.and_then(|f| files.get(f));
+        let title = Level::ERROR.primary_title(self.message.as_str());
+        let mut groups = Vec::new();
+        let mut first = match (file, &self.span) {
+            (Some(file), Some(span)) => {
+                let span = clamp(&file.text, span.clone());
+                let mut ann = AnnotationKind::Primary.span(span);
+                if let Some(l) = &self.label {
+                    ann = ann.label(l.as_str());
+                }
+                Group::with_title(title).element(
+                    Snippet::source(file.text.as_str())
+                        .path(file.name.as_str())
+                        .annotation(ann),
+                )
+            }
+            (Some(file), None) => Group::with_title(title).element(annotate_snippets::Origin::path(file.name.as_str())),
+            _ => Group::with_title(title),
+        };
+        if let Some(s) = &self.suggestion {
+            first = first.element(Level::HELP.message(format!("did you mean {s}?")));
+        }
+        for n in &self.notes {
+            first = first.element(Level::NOTE.message(n.as_str()));
+        }
+        groups.push(first);
+        let renderer = if color { Renderer::styled() } else { Renderer::plain() };
+        renderer.render(&groups)
+    }
+
+    /// The diagnostic as JSON, for `--format json`.
+    #[must_use]
+    pub fn to_json(&self, files: &[SourceText]) -> serde_json::Value {
+        let file = self.file.and_then(|f| files.get(f));
+        let (line, column) = match (file, &self.span) {
+            (Some(f), Some(s)) => {
+                let (l, c) = line_col(&f.text, s.start);
+                (Some(l), Some(c))
+            }
+            _ => (None, None),
+        };
+        serde_json::json!({
+            "message": self.message,
+            "file": file.map(|f| f.name.as_str()),
+            "line": line,
+            "column": column,
+            "label": self.label,
+            "suggestion": self.suggestion,
+            "notes": self.notes,
+        })
+    }
+}
+
+/// Keep a span inside the text and on character boundaries, and never empty where the text
+/// has something to point at.
+fn clamp(text: &str, span: Range<usize>) -> Range<usize> {
+    let mut start = span.start.min(text.len());
+    let mut end = span.end.clamp(start, text.len());
+    while !text.is_char_boundary(start) {
+        start -= 1;
+    }
+    while !text.is_char_boundary(end) {
+        end += 1;
+    }
+    start..end
+}
+
+/// 1-based line and character column of a byte offset.
+#[must_use]
+pub fn line_col(text: &str, offset: usize) -> (usize, usize) {
+    let offset = clamp(text, offset..offset).start;
+    let before = &text[..offset];
+    let line = before.matches('\n').count() + 1;
+    let line_start = before.rfind('\n').map_or(0, |i| i + 1);
+    let col = text[line_start..offset].chars().count() + 1;
+    (line, col)
+}
+
+/// The closest candidates to `word`, best first, for a did-you-mean. Compares case-folded
+/// text; accepts a candidate when it is a close spelling (Damerau-Levenshtein within a third
+/// of the length) or very similar by Jaro-Winkler.
+#[must_use]
+pub fn closest<'a>(word: &str, candidates: impl IntoIterator<Item = &'a str>) -> Vec<&'a str> {
+    let w = word.to_lowercase();
+    if w.is_empty() {
+        return Vec::new();
+    }
+    let budget = (w.chars().count() / 3).clamp(1, 3);
+    let mut scored: Vec<(usize, u64, &str)> = candidates
+        .into_iter()
+        .filter_map(|c| {
+            let lc = c.to_lowercase();
+            let d = strsim::damerau_levenshtein(&w, &lc);
+            let jw = strsim::jaro_winkler(&w, &lc);
+            (d <= budget || (jw >= 0.9 && w.len() >= 4)).then(|| {
+                // Lower is better: distance first, then Jaro-Winkler.
+                #[allow(clippy::cast_possible_truncation, clippy::cast_sign_loss)]
+                let jw_rank = ((1.0 - jw) * 1e6) as u64;
+                (d, jw_rank, c)
+            })
+        })
+        .collect();
+    scored.sort();
+    scored.dedup_by(|a, b| a.2 == b.2);
+    // Only the closest spellings: a near miss hides the farther ones.
+    let best = scored.first().map_or(0, |s| s.0);
+    scored
+        .into_iter()
+        .filter(|s| s.0 == best)
+        .take(3)
+        .map(|(_, _, c)| c)
+        .collect()
+}
+
+/// "`a`", "`a` or `b`", "`a`, `b` or `c`".
+#[must_use]
+pub fn one_of(words: &[&str]) -> Option<String> {
+    let (last, rest) = words.split_last()?;
+    let mut s = String::new();
+    for (i, w) in rest.iter().enumerate() {
+        if i > 0 {
+            s.push_str(", ");
+        }
+        let _ = write!(s, "`{w}`");
+    }
+    if !rest.is_empty() {
+        s.push_str(" or ");
+    }
+    let _ = write!(s, "`{last}`");
+    Some(s)
+}
+
+/// A did-you-mean for `word` among `candidates`, ready for [`Diagnostic::suggest`].
+#[must_use]
+pub fn did_you_mean<'a>(word: &str, candidates: impl IntoIterator<Item = &'a str>) -> Option<String> {
+    one_of(&closest(word, candidates))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn line_col_counts_characters() {
+        let t = "ab\nçd = 1\n";
+        assert_eq!(line_col(t, 0), (1, 1));
+        assert_eq!(line_col(t, 3), (2, 1));
+        assert_eq!(line_col(t, 6), (2, 3));
+        assert_eq!(line_col(t, 1000), (3, 1));
+    }
+
+    #[test]
+    fn closest_finds_typos_and_not_strangers() {
+        let c = ["exchange-2013", "exchange-2016", "lync-2013", "sfb-online"];
+        assert_eq!(closest("exchange-2031", c), ["exchange-2013"]);
+        assert_eq!(closest("sfb-onlien", c), ["sfb-online"]);
+        assert!(closest("sharepoint", c).is_empty());
+    }
+
+    #[test]
+    fn rendering_points_at_line_and_column() {
+        let files = vec![SourceText {
+            name: "data/x.toml".into(),
+            text: "[[product]]\nid = \"exchnage-2013\"\n".into(),
+        }];
+        let d = Diagnostic::new("unknown product `exchnage-2013`")
+            .at(0, 18..31)
+            .label("not a product")
+            .suggest(Some("`exchange-2013`".into()));
+        let out = d.render(&files, false);
+        assert!(out.contains("data/x.toml:2:7"), "{out}");
+        assert!(out.contains("did you mean `exchange-2013`?"), "{out}");
+        assert_eq!(d.location(&files).unwrap(), "data/x.toml:2:7");
+    }
+}

@@ -1,0 +1,1395 @@
+//! Loading and validating a knowledge base in one pass that reports every problem.
+//!
+//! 1. Each file is parsed with error recovery; every syntax error is kept.
+//! 2. Each entry of each top-level array is deserialized on its own, so one bad entry does
+//!    not hide the next; within an entry, an offending key is dropped and the entry retried,
+//!    so every unknown key is reported, not only the first.
+//! 3. Ids are indexed (duplicates reported with both places), references resolved (with a
+//!    did-you-mean), conditions parsed and compiled, dates and cycles checked.
+//!
+//! Nothing is returned unless everything is sound.
+
+use std::collections::HashMap;
+use std::ops::Range;
+use std::path::Path;
+
+use jiff::civil::Date;
+use serde::de::{DeserializeOwned, IntoDeserializer};
+use toml::Spanned;
+use toml::de::{DeTable, DeValue};
+
+use super::raw::{self, Str};
+use super::{
+    Cite, Claim, Command, Condition, Conflict, Deployment, Family, Feature, Index, KnowledgeBase, Lifecycle, Limit,
+    Mode, Names, Product, Provider, Role, Row, Rule, Source, Statement, Step, Support,
+};
+use crate::diag::{Diagnostic, SourceText, did_you_mean};
+use crate::expr::{self, Expr, Subject};
+use crate::graph::{Edge, Graph, Node};
+use crate::region::{Cube, Region, Universe};
+
+include!(concat!(env!("OUT_DIR"), "/embedded.rs"));
+
+/// Largest data file read, so a stray huge file is an error rather than an exhausted machine.
+pub const MAX_FILE_BYTES: u64 = 16 * 1024 * 1024;
+
+/// Every problem found in a knowledge base, with the texts they point into.
+#[derive(Debug)]
+pub struct LoadError {
+    pub files: Vec<SourceText>,
+    pub diagnostics: Vec<Diagnostic>,
+}
+
+/// The knowledge base compiled into the binary from `data/`.
+///
+/// # Errors
+/// Only if the shipped data is broken, which the test suite rules out.
+pub fn load_embedded() -> Result<KnowledgeBase, LoadError> {
+    load(
+        EMBEDDED
+            .iter()
+            .map(|(name, text)| SourceText {
+                name: (*name).to_owned(),
+                text: (*text).to_owned(),
+            })
+            .collect(),
+    )
+}
+
+/// Every `*.toml` file of a directory, in name order.
+///
+/// # Errors
+/// A directory that cannot be read, a file that is not UTF-8 or too large, and every problem
+/// of the data itself.
+pub fn load_dir(dir: &Path) -> Result<KnowledgeBase, LoadError> {
+    let fail = |d: Diagnostic| LoadError {
+        files: Vec::new(),
+        diagnostics: vec![d],
+    };
+    let shown = dir.display().to_string();
+    let entries = std::fs::read_dir(dir).map_err(|e| {
+        fail(Diagnostic::new(format!(
+            "cannot read the knowledge-base directory `{shown}`: {e}"
+        )))
+    })?;
+    let mut paths: Vec<_> = entries
+        .filter_map(Result::ok)
+        .map(|e| e.path())
+        .filter(|p| p.extension().is_some_and(|x| x == "toml") && p.is_file())
+        .collect();
+    paths.sort();
+    if paths.is_empty() {
+        return Err(fail(Diagnostic::new(format!(
+            "the knowledge-base directory `{shown}` has no `.toml` files"
+        ))));
+    }
+    let mut files = Vec::new();
+    let mut diagnostics = Vec::new();
+    for path in paths {
+        let name = path.display().to_string();
+        match std::fs::metadata(&path) {
+            Ok(m) if m.len() > MAX_FILE_BYTES => {
+                diagnostics.push(Diagnostic::new(format!(
+                    "`{name}` is {} bytes; data files are limited to {MAX_FILE_BYTES} bytes",
+                    m.len()
+                )));
+                continue;
+            }
+            _ => {}
+        }
+        match std::fs::read(&path) {
+            Ok(bytes) => match String::from_utf8(bytes) {
+                Ok(text) => files.push(SourceText { name, text }),
+                Err(e) => {
+                    let at = e.utf8_error().valid_up_to();
+                    let valid = String::from_utf8_lossy(&e.as_bytes()[..at]).into_owned();
+                    files.push(SourceText { name, text: valid });
+                    let ix = files.len() - 1;
+                    diagnostics.push(
+                        Diagnostic::new("the file is not valid UTF-8")
+                            .at(ix, at..at)
+                            .label(format!("invalid byte at offset {at}"))
+                            .note("save data files as UTF-8"),
+                    );
+                }
+            },
+            Err(e) => diagnostics.push(Diagnostic::new(format!("cannot read `{name}`: {e}"))),
+        }
+    }
+    if !diagnostics.is_empty() {
+        return Err(LoadError { files, diagnostics });
+    }
+    load(files)
+}
+
+/// Load a knowledge base from file texts.
+///
+/// # Errors
+/// Every problem found, each with where it is.
+pub fn load(files: Vec<SourceText>) -> Result<KnowledgeBase, LoadError> {
+    let mut l = Loader {
+        diags: Vec::new(),
+        files: &files,
+        broken_ids: std::collections::HashSet::new(),
+        syntax_errors: false,
+    };
+    let docs: Vec<(usize, raw::Document)> = files
+        .iter()
+        .enumerate()
+        .map(|(ix, f)| (ix, l.parse_file(ix, &f.text)))
+        .collect();
+    let built = if l.syntax_errors { None } else { l.build(docs) };
+    let mut diagnostics = l.diags;
+    match built {
+        Some(mut kb) if diagnostics.is_empty() => {
+            kb.files = files;
+            Ok(kb)
+        }
+        _ => {
+            diagnostics.sort_by_key(|d| (d.file, d.span.as_ref().map(|s| s.start)));
+            diagnostics.dedup();
+            Err(LoadError { files, diagnostics })
+        }
+    }
+}
+
+struct Loader<'f> {
+    diags: Vec<Diagnostic>,
+    files: &'f [SourceText],
+    /// Ids of entries rejected while parsing: references to them are not reported again.
+    broken_ids: std::collections::HashSet<String>,
+    /// Whether some file is not valid TOML: then cross-references are not checked, since
+    /// every entry of that file would look missing.
+    syntax_errors: bool,
+}
+
+/// One entry of an array and the file it came from.
+type At<T> = (usize, T);
+
+fn span_of<T>(s: &Spanned<T>) -> Range<usize> {
+    s.span()
+}
+
+impl Loader<'_> {
+    fn err(&mut self, file: usize, span: Range<usize>, message: impl Into<String>) -> &mut Diagnostic {
+        self.diags.push(Diagnostic::new(message).at(file, span));
+        let last = self.diags.len() - 1;
+        &mut self.diags[last]
+    }
+
+    // ---------------------------------------------------------------- parsing
+
+    fn parse_file(&mut self, file: usize, text: &str) -> raw::Document {
+        let (root, errors) = DeTable::parse_recoverable(text);
+        if !errors.is_empty() {
+            self.syntax_errors = true;
+            for e in errors {
+                let span = e.span().unwrap_or(0..0);
+                self.diags
+                    .push(Diagnostic::new(format!("invalid TOML: {}", e.message().trim_end())).at(file, span));
+            }
+            return raw::Document::default();
+        }
+        let mut doc = raw::Document::default();
+        for (key, value) in root.into_inner() {
+            let name: &str = key.get_ref();
+            let key_span = key.span();
+            if !raw::TABLES.contains(&name) {
+                let d = Diagnostic::new(format!("unknown table `{name}`"))
+                    .at(file, key_span)
+                    .label("not a kind of entry")
+                    .suggest(did_you_mean(name, raw::TABLES.iter().copied()))
+                    .note(format!(
+                        "a data file holds arrays of tables: {}",
+                        raw::TABLES
+                            .iter()
+                            .map(|t| format!("[[{t}]]"))
+                            .collect::<Vec<_>>()
+                            .join(", ")
+                    ));
+                self.diags.push(d);
+                // What the unknown table defines is not reported again as missing.
+                if let DeValue::Array(a) = value.get_ref() {
+                    for item in a.iter() {
+                        if let Some(id) = item
+                            .get_ref()
+                            .as_table()
+                            .and_then(|t| t.get("id"))
+                            .and_then(|v| v.get_ref().as_str())
+                        {
+                            self.broken_ids.insert(id.to_owned());
+                        }
+                    }
+                }
+                continue;
+            }
+            let items = match value.into_inner() {
+                DeValue::Array(a) => a,
+                _ => {
+                    self.err(file, key_span, format!("`{name}` must be an array of tables"))
+                        .notes
+                        .push(format!("write each entry under a `[[{name}]]` header"));
+                    continue;
+                }
+            };
+            match name {
+                "source" => self.entries(file, name, items, &mut doc.source),
+                "role" => self.entries(file, name, items, &mut doc.role),
+                "family" => self.entries(file, name, items, &mut doc.family),
+                "product" => self.entries(file, name, items, &mut doc.product),
+                "lifecycle" => self.entries(file, name, items, &mut doc.lifecycle),
+                "deployment-mode" => self.entries(file, name, items, &mut doc.deployment_mode),
+                "feature" => self.entries(file, name, items, &mut doc.feature),
+                "deployment" => self.entries(file, name, items, &mut doc.deployment),
+                "row" => self.entries(file, name, items, &mut doc.row),
+                "statement" => self.entries(file, name, items, &mut doc.statement),
+                "rule" => self.entries(file, name, items, &mut doc.rule),
+                "limit" => self.entries(file, name, items, &mut doc.limit),
+                "step" => self.entries(file, name, items, &mut doc.step),
+                _ => self.entries(file, name, items, &mut doc.conflict),
+            }
+        }
+        doc
+    }
+
+    fn entries<T: DeserializeOwned>(
+        &mut self,
+        file: usize,
+        table: &str,
+        items: toml::de::DeArray<'_>,
+        out: &mut Vec<T>,
+    ) {
+        for item in items {
+            if !item.get_ref().is_table() {
+                self.err(file, item.span(), format!("each `{table}` entry must be a table"));
+                continue;
+            }
+            if let Some(v) = self.entry(file, table, item) {
+                out.push(v);
+            }
+        }
+    }
+
+    /// Deserialize one entry; on an error, report it, drop the key it points at and try again,
+    /// so that every bad key of the entry is reported.
+    fn entry<T: DeserializeOwned>(&mut self, file: usize, table: &str, item: Spanned<DeValue<'_>>) -> Option<T> {
+        let mut clean = true;
+        if let Some(id) = item
+            .get_ref()
+            .as_table()
+            .and_then(|t| t.get("id"))
+            .and_then(|v| v.get_ref().as_str())
+        {
+            // Remembered in case the entry is rejected.
+            let id = id.to_owned();
+            let result = self.entry_inner(file, table, item.clone(), &mut clean);
+            if result.is_none() {
+                self.broken_ids.insert(id);
+            }
+            return result;
+        }
+        self.entry_inner(file, table, item, &mut clean)
+    }
+
+    fn entry_inner<T: DeserializeOwned>(
+        &mut self,
+        file: usize,
+        table: &str,
+        mut item: Spanned<DeValue<'_>>,
+        clean: &mut bool,
+    ) -> Option<T> {
+        for _ in 0..32 {
+            match T::deserialize(item.clone().into_deserializer()) {
+                Ok(v) => return clean.then_some(v),
+                Err(e) => {
+                    *clean = false;
+                    let span = e.span().unwrap_or_else(|| item.span());
+                    self.diags
+                        .push(self.serde_diagnostic(file, table, &e, span.clone(), &item));
+                    if !remove_key_at(&mut item, &span) {
+                        return None;
+                    }
+                }
+            }
+        }
+        None
+    }
+
+    fn serde_diagnostic(
+        &self,
+        file: usize,
+        table: &str,
+        e: &toml::de::Error,
+        span: Range<usize>,
+        item: &Spanned<DeValue<'_>>,
+    ) -> Diagnostic {
+        let msg = e.message().trim();
+        if let Some(rest) = msg.strip_prefix("unknown field `") {
+            let (field, expected) = rest.split_once('`').unwrap_or((rest, ""));
+            let known: Vec<&str> = expected
+                .split('`')
+                .enumerate()
+                .filter(|(i, _)| i % 2 == 1)
+                .map(|(_, s)| s)
+                .collect();
+            let mut d = Diagnostic::new(format!("unknown key `{field}` in a `[[{table}]]` entry"))
+                .at(file, span)
+                .label("not a key of this table")
+                .suggest(did_you_mean(field, known.iter().copied()));
+            if !known.is_empty() {
+                d = d.note(format!(
+                    "the keys are {}",
+                    known.iter().map(|k| format!("`{k}`")).collect::<Vec<_>>().join(", ")
+                ));
+            }
+            return d;
+        }
+        if let Some(rest) = msg.strip_prefix("missing field `") {
+            let field = rest.split('`').next().unwrap_or(rest);
+            let id = item
+                .get_ref()
+                .as_table()
+                .and_then(|t| t.get("id").or_else(|| t.get("feature")).or_else(|| t.get("product")))
+                .and_then(|v| v.get_ref().as_str().map(str::to_owned));
+            let what = id.map_or_else(
+                || format!("a `[[{table}]]` entry"),
+                |id| format!("`[[{table}]]` `{id}`"),
+            );
+            let mut d = Diagnostic::new(format!("{what} has no `{field}`"))
+                .at(file, header_span(&self.files[file].text, item.span()))
+                .label(format!("`{field}` is required"));
+            if field == "sources" {
+                d = d
+                    .note("every fact cites its source: `sources = [{ doc = \"…\", section = \"…\", quote = \"…\" }]`");
+            }
+            return d;
+        }
+        Diagnostic::new(format!("invalid `[[{table}]]` entry: {msg}")).at(file, span)
+    }
+
+    // ---------------------------------------------------------------- building
+
+    #[allow(clippy::too_many_lines)]
+    fn build(&mut self, docs: Vec<(usize, raw::Document)>) -> Option<KnowledgeBase> {
+        macro_rules! gather {
+            ($field:ident) => {{
+                let mut v = Vec::new();
+                for (f, d) in &docs {
+                    for x in &d.$field {
+                        v.push((*f, x));
+                    }
+                }
+                v
+            }};
+        }
+        let sources = gather!(source);
+        let roles = gather!(role);
+        let families = gather!(family);
+        let products = gather!(product);
+        let lifecycle = gather!(lifecycle);
+        let modes = gather!(deployment_mode);
+        let features = gather!(feature);
+        let deployments = gather!(deployment);
+        let rows = gather!(row);
+        let statements = gather!(statement);
+        let rules = gather!(rule);
+        let limits = gather!(limit);
+        let steps = gather!(step);
+        let conflicts = gather!(conflict);
+
+        let mut index = Index {
+            sources: self.ids("source", sources.iter().map(|(f, s)| (*f, &s.id))),
+            roles: self.ids("role", roles.iter().map(|(f, s)| (*f, &s.id))),
+            families: self.ids("family", families.iter().map(|(f, s)| (*f, &s.id))),
+            products: self.ids("product", products.iter().map(|(f, s)| (*f, &s.id))),
+            modes: self.ids("deployment mode", modes.iter().map(|(f, s)| (*f, &s.id))),
+            features: self.ids("feature", features.iter().map(|(f, s)| (*f, &s.id))),
+            deployments: self.ids("deployment", deployments.iter().map(|(f, s)| (*f, &s.id))),
+            steps: self.ids("step", steps.iter().map(|(f, s)| (*f, &s.id))),
+        };
+        // Statements, rules, limits and conflicts have ids too; they must be unique, but
+        // nothing refers to them.
+        let _ = self.ids("statement", statements.iter().map(|(f, s)| (*f, &s.id)));
+        let _ = self.ids("rule", rules.iter().map(|(f, s)| (*f, &s.id)));
+        let _ = self.ids("limit", limits.iter().map(|(f, s)| (*f, &s.id)));
+        let _ = self.ids("conflict", conflicts.iter().map(|(f, s)| (*f, &s.id)));
+        for (f, role) in &roles {
+            if role.id.get_ref() == "deployment" {
+                self.err(
+                    *f,
+                    role.id.span(),
+                    "`deployment` is a keyword of the condition language, not a role name",
+                );
+            }
+        }
+
+        // Sources first: everything cites them.
+        let sources_out: Vec<Source> = sources
+            .iter()
+            .map(|(f, s)| {
+                let translation = s.translation.get_ref().clone();
+                if !["machine", "human", "original"].contains(&translation.as_str()) {
+                    self.err(
+                        *f,
+                        s.translation.span(),
+                        format!("unknown translation kind `{translation}`"),
+                    )
+                    .notes
+                    .push("use `machine`, `human` or `original`".into());
+                }
+                Source {
+                    id: s.id.get_ref().clone(),
+                    file: s.file.clone(),
+                    title: s.title.clone(),
+                    english_title: s.english_title.clone(),
+                    language: s.language.clone(),
+                    translation,
+                    date: s.date.as_ref().and_then(|d| self.date(*f, d)),
+                    url: s.url.clone(),
+                }
+            })
+            .collect();
+
+        let modes_out: Vec<Mode> = modes
+            .iter()
+            .map(|(f, m)| Mode {
+                id: m.id.get_ref().clone(),
+                name: m.name.clone(),
+                aliases: self.names(*f, &m.aliases),
+            })
+            .collect();
+
+        let mut roles_out: Vec<Role> = roles
+            .iter()
+            .map(|(f, r)| Role {
+                id: r.id.get_ref().clone(),
+                name: r.name.clone(),
+                description: r.description.clone(),
+                aliases: self.names(*f, &r.aliases),
+                products: Vec::new(),
+            })
+            .collect();
+
+        let mut families_out: Vec<Family> = Vec::new();
+        for (f, fam) in &families {
+            let role = self.resolve(*f, &fam.role, "role", &index.roles);
+            let sources = self.cites(*f, &fam.sources, &index.sources, &fam.id);
+            families_out.push(Family {
+                id: fam.id.get_ref().clone(),
+                name: fam.name.clone(),
+                role: role.unwrap_or(0),
+                members: Vec::new(),
+                aliases: self.names(*f, &fam.aliases),
+                sources,
+            });
+        }
+
+        let mut products_out: Vec<Product> = Vec::new();
+        for (pi, (f, p)) in products.iter().enumerate() {
+            let role = self.resolve(*f, &p.role, "role", &index.roles).unwrap_or(0);
+            let deployment = self
+                .resolve(*f, &p.deployment, "deployment mode", &index.modes)
+                .unwrap_or(0);
+            let mut fams = Vec::new();
+            for fam in &p.families {
+                if let Some(fi) = self.resolve(*f, fam, "family", &index.families) {
+                    if families_out[fi].role != role && !roles_out.is_empty() {
+                        self.err(
+                            *f,
+                            fam.span(),
+                            format!(
+                                "product `{}` is a {} but family `{}` groups {} products",
+                                p.id.get_ref(),
+                                roles_out.get(role).map_or("?", |r| r.id.as_str()),
+                                families_out[fi].id,
+                                roles_out.get(families_out[fi].role).map_or("?", |r| r.id.as_str()),
+                            ),
+                        );
+                    }
+                    families_out[fi].members.push(pi);
+                    fams.push(fi);
+                }
+            }
+            if let Some(r) = roles_out.get_mut(role) {
+                r.products.push(pi);
+            }
+            let sources = self.cites(*f, &p.sources, &index.sources, &p.id);
+            products_out.push(Product {
+                id: p.id.get_ref().clone(),
+                name: p.name.clone(),
+                role,
+                families: fams,
+                version: p.version.as_ref().map(|v| *v.get_ref()),
+                deployment,
+                aliases: self.names(*f, &p.aliases),
+                description: p.description.clone(),
+                sources,
+            });
+        }
+        for (fi, (f, fam)) in families.iter().enumerate() {
+            if families_out[fi].members.is_empty() {
+                self.err(
+                    *f,
+                    fam.id.span(),
+                    format!("family `{}` has no products", fam.id.get_ref()),
+                )
+                .notes
+                .push("list it in the `families` of the products it groups".into());
+            }
+        }
+        if roles_out.is_empty() {
+            self.diags
+                .push(Diagnostic::new("the knowledge base defines no `[[role]]`"));
+            return None;
+        }
+
+        let role_of: Vec<usize> = products_out.iter().map(|p| p.role).collect();
+        let universe = Universe::new(roles_out.len(), &role_of);
+        let cx = CondCx {
+            index: &index,
+            products: &products_out,
+            families: &families_out,
+            universe: &universe,
+        };
+
+        let lifecycle_out: Vec<Lifecycle> = lifecycle
+            .iter()
+            .filter_map(|(f, l)| {
+                let product = self.resolve(*f, &l.product, "product", &index.products);
+                let released = l.released.as_ref().and_then(|d| self.date(*f, d));
+                let retired = l.retired.as_ref().and_then(|d| self.date(*f, d));
+                if let (Some(a), Some(b), Some(rs)) = (released, retired, &l.retired)
+                    && b < a
+                {
+                    self.err(*f, rs.span(), format!("retired on {b}, before it was released on {a}"))
+                        .label = Some("impossible date".into());
+                }
+                if released.is_none() && retired.is_none() {
+                    self.err(*f, l.product.span(), "a lifecycle entry needs `released` or `retired`");
+                }
+                let sources = self.cites(*f, &l.sources, &index.sources, &l.product);
+                Some(Lifecycle {
+                    product: product?,
+                    released,
+                    retired,
+                    says: l.says.clone(),
+                    sources,
+                })
+            })
+            .collect();
+
+        // Steps before features: features name the steps that set them up.
+        let mut steps_out: Vec<Step> = Vec::new();
+        for (f, s) in &steps {
+            let on = self.resolve(*f, &s.on, "role", &index.roles).unwrap_or(0);
+            let after = s
+                .after
+                .iter()
+                .filter_map(|a| self.resolve(*f, a, "step", &index.steps))
+                .collect();
+            let when = s.when.as_ref().and_then(|w| self.condition(*f, w, &cx));
+            let sources = self.cites(*f, &s.sources, &index.sources, &s.id);
+            let cmd = |c: &raw::Command| Command {
+                shell: c.shell.clone(),
+                run: c.run.clone(),
+                expect: c.expect.clone(),
+            };
+            steps_out.push(Step {
+                id: s.id.get_ref().clone(),
+                title: s.title.clone(),
+                on,
+                after,
+                when,
+                checks: s.checks.clone(),
+                configure: s.configure.iter().map(cmd).collect(),
+                verify: s.verify.iter().map(cmd).collect(),
+                sources,
+            });
+        }
+
+        let mut features_out: Vec<Feature> = Vec::new();
+        for (f, feat) in &features {
+            let requires = feat
+                .requires
+                .iter()
+                .filter_map(|r| self.resolve(*f, r, "feature", &index.features))
+                .collect();
+            let steps = feat
+                .steps
+                .iter()
+                .filter_map(|r| self.resolve(*f, r, "step", &index.steps))
+                .collect();
+            let provided_by = feat
+                .provided_by
+                .iter()
+                .filter_map(|r| {
+                    if let Some(&p) = index.products.get(r.get_ref()) {
+                        Some(Provider::Product(p))
+                    } else if let Some(&fam) = index.families.get(r.get_ref()) {
+                        Some(Provider::Family(fam))
+                    } else if self.broken_ids.contains(r.get_ref()) {
+                        None
+                    } else {
+                        let names = index.products.keys().chain(index.families.keys()).map(String::as_str);
+                        let d = Diagnostic::new(format!("unknown product or family `{}`", r.get_ref()))
+                            .at(*f, r.span())
+                            .label("no product or family has this id")
+                            .suggest(did_you_mean(r.get_ref(), names));
+                        self.diags.push(d);
+                        None
+                    }
+                })
+                .collect();
+            let sources = self.cites(*f, &feat.sources, &index.sources, &feat.id);
+            features_out.push(Feature {
+                id: feat.id.get_ref().clone(),
+                name: feat.name.clone(),
+                label: feat.label.clone(),
+                label_fr: feat.label_fr.clone(),
+                description: feat.description.clone(),
+                requires,
+                steps,
+                provided_by,
+                aliases: self.names(*f, &feat.aliases),
+                sources,
+                row: None,
+            });
+        }
+
+        let deployments_out: Vec<Deployment> = deployments
+            .iter()
+            .map(|(f, d)| {
+                let when = self.condition(*f, &d.when, &cx);
+                let sources = self.cites(*f, &d.sources, &index.sources, &d.id);
+                Deployment {
+                    id: d.id.get_ref().clone(),
+                    name: d.name.clone(),
+                    short: d.short.clone(),
+                    when: when.unwrap_or_else(|| cx.always()),
+                    aliases: self.names(*f, &d.aliases),
+                    sources,
+                }
+            })
+            .collect();
+
+        let mut rows_out: Vec<Row> = Vec::new();
+        for (f, row) in &rows {
+            let Some(feature) = self.resolve(*f, &row.feature, "feature", &index.features) else {
+                continue;
+            };
+            if features_out[feature].row.is_some() {
+                self.err(
+                    *f,
+                    row.feature.span(),
+                    format!("feature `{}` has a second row", row.feature.get_ref()),
+                )
+                .label = Some("one row per feature".into());
+                continue;
+            }
+            let mut cells: Vec<Option<Support>> = vec![None; deployments_out.len()];
+            let mut present = vec![false; deployments_out.len()];
+            for (key, cell) in row.cells.get_ref() {
+                let Some(&d) = index.deployments.get(key) else {
+                    let span = key_span(&self.files[*f].text, row.cells.span(), key);
+                    let d = Diagnostic::new(format!("unknown deployment `{key}`"))
+                        .at(*f, span)
+                        .label("not a column of the table")
+                        .suggest(did_you_mean(key, index.deployments.keys().map(String::as_str)));
+                    self.diags.push(d);
+                    continue;
+                };
+                present[d] = true;
+                cells[d] = self.cell(*f, cell, &cx);
+            }
+            let missing: Vec<&str> = present
+                .iter()
+                .zip(&deployments_out)
+                .filter(|(p, _)| !**p)
+                .map(|(_, d)| d.id.as_str())
+                .collect();
+            if !missing.is_empty() {
+                let span = header_span(&self.files[*f].text, row.cells.span());
+                self.err(
+                    *f,
+                    span,
+                    format!(
+                        "the row of `{}` has no cell for {}",
+                        row.feature.get_ref(),
+                        missing.iter().map(|m| format!("`{m}`")).collect::<Vec<_>>().join(", ")
+                    ),
+                );
+                continue;
+            }
+            if cells.iter().any(Option::is_none) {
+                continue;
+            }
+            let sources = self.cites(*f, &row.sources, &index.sources, &row.feature);
+            features_out[feature].row = Some(rows_out.len());
+            rows_out.push(Row {
+                feature,
+                cells: cells.into_iter().flatten().collect(),
+                sources,
+            });
+        }
+
+        let statements_out: Vec<Statement> = statements
+            .iter()
+            .filter_map(|(f, s)| {
+                let feature = self.resolve(*f, &s.feature, "feature", &index.features);
+                let when = self.condition(*f, &s.when, &cx);
+                let support = match s.support.get_ref().as_str() {
+                    "yes" => Some(Support::Yes),
+                    "no" => Some(Support::No),
+                    "conditional" => match &s.condition {
+                        Some(c) => Some(Support::Qualified { condition: c.clone() }),
+                        None => {
+                            self.err(*f, s.support.span(), "a `conditional` statement needs a `condition`");
+                            None
+                        }
+                    },
+                    other => {
+                        let d = Diagnostic::new(format!("unknown support `{other}`"))
+                            .at(*f, s.support.span())
+                            .label("`yes`, `no` or `conditional`")
+                            .suggest(did_you_mean(other, ["yes", "no", "conditional"]));
+                        self.diags.push(d);
+                        None
+                    }
+                };
+                let sources = self.cites(*f, &s.sources, &index.sources, &s.id);
+                Some(Statement {
+                    id: s.id.get_ref().clone(),
+                    feature: feature?,
+                    when: when?,
+                    support: support?,
+                    says: s.says.clone(),
+                    sources,
+                })
+            })
+            .collect();
+
+        const RULE_KINDS: [&str; 6] = ["version", "client", "auth", "storage", "limit", "lifecycle"];
+        let rules_out: Vec<Rule> = rules
+            .iter()
+            .filter_map(|(f, r)| {
+                if !RULE_KINDS.contains(&r.kind.get_ref().as_str()) {
+                    let d = Diagnostic::new(format!("unknown rule kind `{}`", r.kind.get_ref()))
+                        .at(*f, r.kind.span())
+                        .suggest(did_you_mean(r.kind.get_ref(), RULE_KINDS))
+                        .note(format!(
+                            "the kinds are {}",
+                            RULE_KINDS.map(|k| format!("`{k}`")).join(", ")
+                        ));
+                    self.diags.push(d);
+                }
+                let features: Vec<usize> = r
+                    .features
+                    .iter()
+                    .filter_map(|x| self.resolve(*f, x, "feature", &index.features))
+                    .collect();
+                if r.features.is_empty() {
+                    self.err(
+                        *f,
+                        r.id.span(),
+                        format!("rule `{}` applies to no feature", r.id.get_ref()),
+                    );
+                }
+                let when = match &r.when {
+                    Some(w) => Some(self.condition(*f, w, &cx)?),
+                    None => None,
+                };
+                let requires = self.condition(*f, &r.requires, &cx);
+                let sources = self.cites(*f, &r.sources, &index.sources, &r.id);
+                Some(Rule {
+                    id: r.id.get_ref().clone(),
+                    kind: r.kind.get_ref().clone(),
+                    features,
+                    when,
+                    requires: requires?,
+                    says: r.says.clone(),
+                    sources,
+                })
+            })
+            .collect();
+
+        let limits_out: Vec<Limit> = limits
+            .iter()
+            .map(|(f, l)| Limit {
+                id: l.id.get_ref().clone(),
+                features: l
+                    .features
+                    .iter()
+                    .filter_map(|x| self.resolve(*f, x, "feature", &index.features))
+                    .collect(),
+                what: l.what.clone(),
+                value: l.value.clone(),
+                sources: self.cites(*f, &l.sources, &index.sources, &l.id),
+            })
+            .collect();
+
+        let conflicts_out: Vec<Conflict> = conflicts
+            .iter()
+            .map(|(f, c)| {
+                if c.claims.len() < 2 {
+                    self.err(
+                        *f,
+                        c.id.span(),
+                        format!("conflict `{}` needs at least two claims", c.id.get_ref()),
+                    );
+                }
+                Conflict {
+                    id: c.id.get_ref().clone(),
+                    topic: c.topic.clone(),
+                    features: c
+                        .features
+                        .iter()
+                        .filter_map(|x| self.resolve(*f, x, "feature", &index.features))
+                        .collect(),
+                    when: c.when.as_ref().and_then(|w| self.condition(*f, w, &cx)),
+                    claims: c
+                        .claims
+                        .iter()
+                        .map(|cl| Claim {
+                            says: cl.says.clone(),
+                            sources: self.cites(*f, &cl.sources, &index.sources, &c.id),
+                        })
+                        .collect(),
+                    resolution: c.resolution.clone(),
+                }
+            })
+            .collect();
+
+        for (ri, role) in roles_out.iter().enumerate() {
+            if role.products.is_empty() {
+                let (f, r) = &roles[ri];
+                self.err(*f, r.id.span(), format!("role `{}` has no products", role.id));
+            }
+        }
+
+        // The dependency graph.
+        let mut graph = Graph::default();
+        for (pi, p) in products_out.iter().enumerate() {
+            graph.node(Node::Product(pi));
+            for &fam in &p.families {
+                graph.edge(Node::Product(pi), Node::Family(fam), Edge::MemberOf);
+            }
+        }
+        for (fi, feat) in features_out.iter().enumerate() {
+            graph.node(Node::Feature(fi));
+            for &r in &feat.requires {
+                graph.edge(Node::Feature(fi), Node::Feature(r), Edge::Requires);
+            }
+            for &s in &feat.steps {
+                graph.edge(Node::Feature(fi), Node::Step(s), Edge::Requires);
+            }
+            for p in &feat.provided_by {
+                let to = match *p {
+                    Provider::Product(p) => Node::Product(p),
+                    Provider::Family(f) => Node::Family(f),
+                };
+                graph.edge(Node::Feature(fi), to, Edge::ProvidedBy);
+            }
+        }
+        for (ri, r) in rules_out.iter().enumerate() {
+            for &fi in &r.features {
+                graph.edge(Node::Feature(fi), Node::Rule(ri), Edge::Requires);
+            }
+        }
+        for (si, s) in steps_out.iter().enumerate() {
+            graph.node(Node::Step(si));
+            for &a in &s.after {
+                graph.edge(Node::Step(a), Node::Step(si), Edge::Precedes);
+            }
+        }
+        for (ci, c) in conflicts_out.iter().enumerate() {
+            for &fi in &c.features {
+                graph.edge(Node::Conflict(ci), Node::Feature(fi), Edge::ConflictsWith);
+            }
+        }
+        for cycle in graph.cycles(&[Edge::Requires, Edge::Precedes]) {
+            self.cycle(&cycle, &features, &steps, &features_out, &steps_out);
+        }
+
+        index.sources.shrink_to_fit();
+        Some(KnowledgeBase {
+            files: Vec::new(),
+            sources: sources_out,
+            roles: roles_out,
+            families: families_out,
+            products: products_out,
+            lifecycle: lifecycle_out,
+            modes: modes_out,
+            features: features_out,
+            deployments: deployments_out,
+            rows: rows_out,
+            statements: statements_out,
+            rules: rules_out,
+            limits: limits_out,
+            steps: steps_out,
+            conflicts: conflicts_out,
+            universe,
+            graph,
+            index,
+        })
+    }
+
+    fn cycle(
+        &mut self,
+        cycle: &[Node],
+        features: &[At<&raw::Feature>],
+        steps: &[At<&raw::Step>],
+        features_out: &[Feature],
+        steps_out: &[Step],
+    ) {
+        let name = |n: &Node| match *n {
+            Node::Feature(i) => format!("feature `{}`", features_out[i].id),
+            Node::Step(i) => format!("step `{}`", steps_out[i].id),
+            other => format!("{other:?}"),
+        };
+        let mut path: Vec<String> = cycle.iter().map(name).collect();
+        if let Some(first) = path.first().cloned() {
+            path.push(first);
+        }
+        let (file, span, what) = match cycle.first() {
+            Some(Node::Feature(i)) => (features[*i].0, features[*i].1.id.span(), "requires"),
+            Some(Node::Step(i)) => (steps[*i].0, steps[*i].1.id.span(), "must come after"),
+            _ => return,
+        };
+        let d = Diagnostic::new(format!("requirement cycle: {}", path.join(" → ")))
+            .at(file, span)
+            .label(format!("this {what} itself, through the cycle"))
+            .note("requirements and step order must form no cycle; remove one of the links");
+        self.diags.push(d);
+    }
+
+    // ---------------------------------------------------------------- helpers
+
+    /// Index ids of one kind, reporting empty and duplicate ones.
+    fn ids<'a>(&mut self, kind: &str, ids: impl Iterator<Item = (usize, &'a Str)>) -> HashMap<String, usize> {
+        let mut map: HashMap<String, usize> = HashMap::new();
+        let mut first: HashMap<String, (usize, Range<usize>)> = HashMap::new();
+        for (i, (f, id)) in ids.enumerate() {
+            let text = id.get_ref();
+            if text.trim().is_empty() {
+                self.err(f, id.span(), format!("empty {kind} id"));
+                continue;
+            }
+            if let Some((pf, ps)) = first.get(text) {
+                let (line, col) = crate::diag::line_col(&self.files[*pf].text, ps.start);
+                let d = Diagnostic::new(format!("duplicate {kind} id `{text}`"))
+                    .at(f, id.span())
+                    .label("defined again here")
+                    .note(format!("first defined at {}:{line}:{col}", self.files[*pf].name));
+                self.diags.push(d);
+                continue;
+            }
+            first.insert(text.clone(), (f, id.span()));
+            map.insert(text.clone(), i);
+        }
+        map
+    }
+
+    fn resolve(&mut self, file: usize, name: &Str, kind: &str, map: &HashMap<String, usize>) -> Option<usize> {
+        if let Some(&i) = map.get(name.get_ref()) {
+            return Some(i);
+        }
+        if self.broken_ids.contains(name.get_ref()) {
+            return None;
+        }
+        let d = Diagnostic::new(format!("unknown {kind} `{}`", name.get_ref()))
+            .at(file, name.span())
+            .label(format!("no {kind} has this id"))
+            .suggest(did_you_mean(name.get_ref(), map.keys().map(String::as_str)));
+        self.diags.push(d);
+        None
+    }
+
+    fn cites(&mut self, file: usize, cites: &[raw::Cite], sources: &HashMap<String, usize>, owner: &Str) -> Vec<Cite> {
+        if cites.is_empty() {
+            let span = owner.span();
+            self.err(file, span, format!("`{}` cites no source", owner.get_ref()))
+                .notes
+                .push(
+                    "every fact cites its source: `sources = [{ doc = \"…\", section = \"…\", quote = \"…\" }]`".into(),
+                );
+        }
+        cites
+            .iter()
+            .filter_map(|c| {
+                if c.quote.trim().is_empty() {
+                    self.err(file, c.doc.span(), "a citation with an empty quote");
+                }
+                Some(Cite {
+                    doc: self.resolve(file, &c.doc, "source", sources)?,
+                    section: c.section.clone(),
+                    quote: c.quote.clone(),
+                    english: c.english.clone(),
+                })
+            })
+            .collect()
+    }
+
+    fn names(&mut self, file: usize, a: &raw::Aliases) -> Names {
+        let mut check = |v: &[Str]| -> Vec<String> {
+            v.iter()
+                .filter_map(|s| {
+                    if s.get_ref().trim().is_empty() {
+                        self.err(file, s.span(), "empty alias");
+                        None
+                    } else {
+                        Some(s.get_ref().clone())
+                    }
+                })
+                .collect()
+        };
+        Names {
+            en: check(&a.en),
+            fr: check(&a.fr),
+            zh: check(&a.zh),
+        }
+    }
+
+    fn date(&mut self, file: usize, d: &Spanned<toml::value::Datetime>) -> Option<Date> {
+        let dt = d.get_ref();
+        match (dt.date, dt.time, dt.offset) {
+            (Some(date), None, None) => {
+                match Date::new(
+                    i16::try_from(date.year).unwrap_or(i16::MAX),
+                    date.month as i8,
+                    date.day as i8,
+                ) {
+                    Ok(x) => Some(x),
+                    Err(e) => {
+                        self.err(file, span_of(d), format!("impossible date: {e}"));
+                        None
+                    }
+                }
+            }
+            _ => {
+                self.err(file, span_of(d), format!("`{dt}` is not a plain date"))
+                    .notes
+                    .push("write dates as YYYY-MM-DD, without a time".into());
+                None
+            }
+        }
+    }
+
+    fn cell(&mut self, file: usize, cell: &Spanned<raw::Cell>, cx: &CondCx<'_>) -> Option<Support> {
+        match cell.get_ref() {
+            raw::Cell::Plain(s) => match s.as_str() {
+                "Y" => Some(Support::Yes),
+                "N" => Some(Support::No),
+                other => {
+                    let mut d = Diagnostic::new(format!("unknown cell value `{other}`"))
+                        .at(file, cell.span())
+                        .label("`Y`, `N`, or a table with `text`, `condition` and `requires`");
+                    if other == "v" {
+                        d = d.note("the French table writes `v` for `Y`; write `Y`");
+                    }
+                    self.diags.push(d);
+                    None
+                }
+            },
+            raw::Cell::Conditional(c) => {
+                // Point at the condition's string inside the inline table.
+                let text = &self.files[file].text;
+                let span = cell.span();
+                let inner = text
+                    .get(span.clone())
+                    .and_then(|t| t.find(&c.requires))
+                    .map_or(span.clone(), |i| {
+                        span.start + i - 1..span.start + i + c.requires.len() + 1
+                    });
+                let requires = Spanned::new(inner, c.requires.clone());
+                let requires = self.condition(file, &requires, cx)?;
+                Some(Support::Conditional {
+                    text: c.text.clone(),
+                    condition: c.condition.clone(),
+                    requires,
+                })
+            }
+        }
+    }
+
+    /// Parse, check and compile a condition.
+    fn condition(&mut self, file: usize, text: &Str, cx: &CondCx<'_>) -> Option<Condition> {
+        let raw_text = &self.files[file].text;
+        let base = text.span().start + quote_width(raw_text, text.span().start);
+        let expr = match expr::parse(text.get_ref()) {
+            Ok(e) => e,
+            Err(e) => {
+                let at = base + e.offset;
+                self.err(file, at..at + 1, format!("invalid condition: expected {}", e.expected))
+                    .notes
+                    .push("see grammar/CONDITIONS.md".into());
+                return None;
+            }
+        };
+        let before = self.diags.len();
+        self.check_names(file, base, &expr, cx);
+        if self.diags.len() > before {
+            return None;
+        }
+        let region = cx.compile(&expr);
+        Some(Condition {
+            text: text.get_ref().clone(),
+            expr,
+            region,
+        })
+    }
+
+    fn check_names(&mut self, file: usize, base: usize, e: &Expr, cx: &CondCx<'_>) {
+        let mut stack = vec![e];
+        while let Some(e) = stack.pop() {
+            match e {
+                Expr::True => {}
+                Expr::And(v) | Expr::Or(v) => stack.extend(v),
+                Expr::Not(x) => stack.push(x),
+                Expr::Compare { role, .. } => {
+                    self.check_role(file, base, role, cx);
+                }
+                Expr::In { subject, values, .. } => {
+                    let Some(role) = self.check_role(file, base, subject.role(), cx) else {
+                        continue;
+                    };
+                    for v in values {
+                        let span = base + v.span.start..base + v.span.end;
+                        match subject {
+                            Subject::Deployment(_) => {
+                                if !cx.index.modes.contains_key(&v.text) {
+                                    let d = Diagnostic::new(format!("unknown deployment mode `{}`", v.text))
+                                        .at(file, span)
+                                        .suggest(did_you_mean(&v.text, cx.index.modes.keys().map(String::as_str)));
+                                    self.diags.push(d);
+                                }
+                            }
+                            Subject::Role(r) => {
+                                let roles = cx.value_role(&v.text);
+                                match roles {
+                                    None if self.broken_ids.contains(&v.text) => {}
+                                    None => {
+                                        let names = cx
+                                            .products
+                                            .iter()
+                                            .filter(|p| p.role == role)
+                                            .map(|p| p.id.as_str())
+                                            .chain(
+                                                cx.families.iter().filter(|f| f.role == role).map(|f| f.id.as_str()),
+                                            );
+                                        let d = Diagnostic::new(format!("unknown product or family `{}`", v.text))
+                                            .at(file, span)
+                                            .label(format!("not a product of role `{}`", r.text))
+                                            .suggest(did_you_mean(&v.text, names));
+                                        self.diags.push(d);
+                                    }
+                                    Some(vr) if vr != role => {
+                                        let d = Diagnostic::new(format!(
+                                            "`{}` is not a product of role `{}`",
+                                            v.text, r.text
+                                        ))
+                                        .at(file, span)
+                                        .label("never true: wrong role");
+                                        self.diags.push(d);
+                                    }
+                                    Some(_) => {}
+                                }
+                            }
+                        }
+                    }
+                }
+            }
+        }
+    }
+
+    fn check_role(&mut self, file: usize, base: usize, name: &expr::Name, cx: &CondCx<'_>) -> Option<usize> {
+        if let Some(&r) = cx.index.roles.get(&name.text) {
+            return Some(r);
+        }
+        if self.broken_ids.contains(&name.text) {
+            return None;
+        }
+        let d = Diagnostic::new(format!("unknown role `{}`", name.text))
+            .at(file, base + name.span.start..base + name.span.end)
+            .label("not a role")
+            .suggest(did_you_mean(&name.text, cx.index.roles.keys().map(String::as_str)));
+        self.diags.push(d);
+        None
+    }
+}
+
+/// What compiling a condition needs to know.
+struct CondCx<'a> {
+    index: &'a Index,
+    products: &'a [Product],
+    families: &'a [Family],
+    universe: &'a Universe,
+}
+
+impl CondCx<'_> {
+    fn always(&self) -> Condition {
+        Condition {
+            text: "true".into(),
+            expr: Expr::True,
+            region: Region::from_cube(self.universe, self.universe.full()),
+        }
+    }
+
+    /// The role of a product or family id.
+    fn value_role(&self, id: &str) -> Option<usize> {
+        if let Some(&p) = self.index.products.get(id) {
+            return Some(self.products[p].role);
+        }
+        self.index.families.get(id).map(|&f| self.families[f].role)
+    }
+
+    /// The products a list of ids denotes, families expanded.
+    fn products_of(&self, values: &[expr::Name]) -> Vec<usize> {
+        let mut out = Vec::new();
+        for v in values {
+            if let Some(&p) = self.index.products.get(&v.text) {
+                out.push(p);
+            } else if let Some(&f) = self.index.families.get(&v.text) {
+                out.extend(&self.families[f].members);
+            }
+        }
+        out
+    }
+
+    /// The set of topologies where a condition holds.
+    fn compile(&self, e: &Expr) -> Region {
+        self.compile_signed(e, false)
+    }
+
+    fn compile_signed(&self, e: &Expr, negate: bool) -> Region {
+        let u = self.universe;
+        match e {
+            Expr::True => {
+                if negate {
+                    Region::empty()
+                } else {
+                    Region::from_cube(u, u.full())
+                }
+            }
+            Expr::Not(x) => self.compile_signed(x, !negate),
+            Expr::And(v) | Expr::Or(v) => {
+                // De Morgan: a negated `and` is an `or` of negations.
+                let conjunction = matches!(e, Expr::And(_)) != negate;
+                let mut parts = v.iter().map(|x| self.compile_signed(x, negate));
+                let first = parts.next().unwrap_or_default();
+                parts.fold(first, |acc, r| {
+                    if conjunction {
+                        acc.intersect(u, &r)
+                    } else {
+                        acc.union(u, &r)
+                    }
+                })
+            }
+            Expr::In {
+                subject,
+                values,
+                negated,
+                ..
+            } => {
+                let Some(&role) = self.index.roles.get(&subject.role().text) else {
+                    return Region::empty();
+                };
+                let matching: Vec<usize> = match subject {
+                    Subject::Role(_) => self.products_of(values),
+                    Subject::Deployment(_) => {
+                        let modes: Vec<usize> = values
+                            .iter()
+                            .filter_map(|v| self.index.modes.get(&v.text).copied())
+                            .collect();
+                        self.role_products(role)
+                            .filter(|&p| modes.contains(&self.products[p].deployment))
+                            .collect()
+                    }
+                };
+                self.set(role, &matching, *negated != negate)
+            }
+            Expr::Compare { role, op, version } => {
+                let Some(&role) = self.index.roles.get(&role.text) else {
+                    return Region::empty();
+                };
+                let matching: Vec<usize> = self
+                    .role_products(role)
+                    .filter(|&p| self.products[p].version.is_some_and(|v| op.holds(v, *version)))
+                    .collect();
+                self.set(role, &matching, negate)
+            }
+        }
+    }
+
+    fn role_products(&self, role: usize) -> impl Iterator<Item = usize> + '_ {
+        self.universe.role_products(role).ones()
+    }
+
+    fn set(&self, role: usize, products: &[usize], complement: bool) -> Region {
+        let u = self.universe;
+        let cube: Cube = if complement {
+            u.restrict(role, self.role_products(role).filter(|p| !products.contains(p)))
+        } else {
+            u.restrict(role, products.iter().copied())
+        };
+        Region::from_cube(u, cube)
+    }
+}
+
+/// Drop the key of a table (at any depth) whose key or value is at `span`. Returns whether
+/// something was removed.
+fn remove_key_at(item: &mut Spanned<DeValue<'_>>, span: &Range<usize>) -> bool {
+    fn walk(v: &mut DeValue<'_>, span: &Range<usize>) -> bool {
+        match v {
+            DeValue::Table(t) => {
+                let hit = t
+                    .iter()
+                    .find(|(k, v)| k.span() == *span || v.span() == *span)
+                    .map(|(k, _)| k.get_ref().clone());
+                if let Some(k) = hit {
+                    t.remove(k.as_ref());
+                    return true;
+                }
+                t.iter_mut().any(|(_, v)| {
+                    let s = v.span();
+                    s.start <= span.start && span.end <= s.end && walk(v.get_mut(), span)
+                })
+            }
+            DeValue::Array(a) => a.iter_mut().any(|v| {
+                let s = v.span();
+                s.start <= span.start && span.end <= s.end && walk(v.get_mut(), span)
+            }),
+            _ => false,
+        }
+    }
+    walk(item.get_mut(), span)
+}
+
+/// How many characters open the string token at `at`: 3 for `"""`/`'''`, else 1.
+fn quote_width(text: &str, at: usize) -> usize {
+    let rest = text.get(at..).unwrap_or("");
+    if rest.starts_with("\"\"\"") || rest.starts_with("'''") {
+        3
+    } else {
+        usize::from(rest.starts_with('"') || rest.starts_with('\''))
+    }
+}
+
+/// The first line of a span: a whole table is shown by its first line.
+fn header_span(text: &str, span: Range<usize>) -> Range<usize> {
+    let start = span.start.min(text.len());
+    let end = text[start..]
+        .find('\n')
+        .map_or(span.end, |i| start + i)
+        .min(span.end.max(start));
+    start..end
+}
+
+/// The span of `key` inside an inline table at `within`, or the table's first line.
+fn key_span(text: &str, within: Range<usize>, key: &str) -> Range<usize> {
+    let start = within.start.min(text.len());
+    let end = within.end.min(text.len());
+    text.get(start..end).and_then(|s| s.find(key)).map_or_else(
+        || header_span(text, within.clone()),
+        |i| start + i..start + i + key.len(),
+    )
+}

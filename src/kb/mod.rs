@@ -1,0 +1,404 @@
+//! The knowledge base: every documented fact, resolved, validated and cited.
+//!
+//! [`load`] reads the TOML of `data/` ([`raw`] is its schema), checks it all in one pass and
+//! returns either a [`KnowledgeBase`] or every problem found. Once built, a knowledge base is
+//! immutable; ids have become indices, conditions have become [`Region`]s, and the dependency
+//! [`Graph`](crate::graph::Graph) is built.
+
+mod load;
+pub mod raw;
+
+use std::collections::HashMap;
+
+use jiff::civil::Date;
+
+use crate::diag::SourceText;
+use crate::expr::Expr;
+use crate::graph::Graph;
+use crate::region::{Region, Universe};
+
+pub use load::{EMBEDDED, LoadError, MAX_FILE_BYTES, load, load_dir, load_embedded};
+
+pub type SourceIx = usize;
+pub type RoleIx = usize;
+pub type ProductIx = usize;
+pub type FamilyIx = usize;
+pub type FeatureIx = usize;
+pub type StepIx = usize;
+
+/// Names in English, French and Chinese, as the sources use them.
+#[derive(Debug, Clone, Default)]
+pub struct Names {
+    pub en: Vec<String>,
+    pub fr: Vec<String>,
+    pub zh: Vec<String>,
+}
+
+impl Names {
+    /// Every alias, English first.
+    pub fn all(&self) -> impl Iterator<Item = &str> {
+        self.en.iter().chain(&self.fr).chain(&self.zh).map(String::as_str)
+    }
+
+    /// Each alias with its language tag.
+    pub fn tagged(&self) -> impl Iterator<Item = (&'static str, &str)> {
+        let en = self.en.iter().map(|s| ("en", s.as_str()));
+        let fr = self.fr.iter().map(|s| ("fr", s.as_str()));
+        let zh = self.zh.iter().map(|s| ("zh", s.as_str()));
+        en.chain(fr).chain(zh)
+    }
+}
+
+/// A citation: document, section and the original words.
+#[derive(Debug, Clone)]
+pub struct Cite {
+    pub doc: SourceIx,
+    pub section: String,
+    pub quote: String,
+    pub english: Option<String>,
+}
+
+#[derive(Debug, Clone)]
+pub struct Source {
+    pub id: String,
+    pub file: String,
+    pub title: String,
+    pub english_title: Option<String>,
+    pub language: String,
+    pub translation: String,
+    pub date: Option<Date>,
+    pub url: Option<String>,
+}
+
+#[derive(Debug, Clone)]
+pub struct Role {
+    pub id: String,
+    pub name: String,
+    pub description: Option<String>,
+    pub aliases: Names,
+    /// The products that can fill it, in data order.
+    pub products: Vec<ProductIx>,
+}
+
+#[derive(Debug, Clone)]
+pub struct Family {
+    pub id: String,
+    pub name: String,
+    pub role: RoleIx,
+    pub members: Vec<ProductIx>,
+    pub aliases: Names,
+    pub sources: Vec<Cite>,
+}
+
+#[derive(Debug, Clone)]
+pub struct Product {
+    pub id: String,
+    pub name: String,
+    pub role: RoleIx,
+    pub families: Vec<FamilyIx>,
+    pub version: Option<i64>,
+    /// Index into [`KnowledgeBase::modes`].
+    pub deployment: usize,
+    pub aliases: Names,
+    pub description: Option<String>,
+    pub sources: Vec<Cite>,
+}
+
+#[derive(Debug, Clone)]
+pub struct Lifecycle {
+    pub product: ProductIx,
+    pub released: Option<Date>,
+    pub retired: Option<Date>,
+    pub says: String,
+    pub sources: Vec<Cite>,
+}
+
+#[derive(Debug, Clone)]
+pub struct Mode {
+    pub id: String,
+    pub name: String,
+    pub aliases: Names,
+}
+
+#[derive(Debug, Clone)]
+pub struct Feature {
+    pub id: String,
+    pub name: String,
+    pub label: Option<String>,
+    pub label_fr: Option<String>,
+    pub description: Option<String>,
+    pub requires: Vec<FeatureIx>,
+    pub steps: Vec<StepIx>,
+    pub provided_by: Vec<Provider>,
+    pub aliases: Names,
+    pub sources: Vec<Cite>,
+    /// Its row in the support table, if it has one.
+    pub row: Option<usize>,
+}
+
+/// What provides a feature.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Provider {
+    Product(ProductIx),
+    Family(FamilyIx),
+}
+
+/// A condition of the data, parsed and compiled.
+#[derive(Debug, Clone)]
+pub struct Condition {
+    pub text: String,
+    pub expr: Expr,
+    pub region: Region,
+}
+
+#[derive(Debug, Clone)]
+pub struct Deployment {
+    pub id: String,
+    pub name: String,
+    pub short: String,
+    pub when: Condition,
+    pub aliases: Names,
+    pub sources: Vec<Cite>,
+}
+
+/// What a cell or a statement says.
+#[derive(Debug, Clone)]
+pub enum Support {
+    Yes,
+    No,
+    /// Supported where `requires` holds (a condition on the topology, from a table cell).
+    Conditional {
+        text: String,
+        condition: String,
+        requires: Condition,
+    },
+    /// Supported under a condition that is not about the topology ("only during a migration").
+    Qualified {
+        condition: String,
+    },
+}
+
+impl Support {
+    /// `yes`, `no` or `conditional`, as the matrix JSON has it.
+    #[must_use]
+    pub fn word(&self) -> &'static str {
+        match self {
+            Support::Yes => "yes",
+            Support::No => "no",
+            Support::Conditional { .. } | Support::Qualified { .. } => "conditional",
+        }
+    }
+
+    /// The cell as the English table writes it.
+    #[must_use]
+    pub fn cell_text(&self) -> &str {
+        match self {
+            Support::Yes => "Y",
+            Support::No => "N",
+            Support::Conditional { text, .. } => text,
+            Support::Qualified { condition } => condition,
+        }
+    }
+
+    #[must_use]
+    pub fn condition(&self) -> Option<&str> {
+        match self {
+            Support::Yes | Support::No => None,
+            Support::Conditional { condition, .. } | Support::Qualified { condition } => Some(condition),
+        }
+    }
+}
+
+#[derive(Debug, Clone)]
+pub struct Row {
+    pub feature: FeatureIx,
+    /// One cell per deployment, in deployment order.
+    pub cells: Vec<Support>,
+    pub sources: Vec<Cite>,
+}
+
+#[derive(Debug, Clone)]
+pub struct Statement {
+    pub id: String,
+    pub feature: FeatureIx,
+    pub when: Condition,
+    pub support: Support,
+    pub says: String,
+    pub sources: Vec<Cite>,
+}
+
+#[derive(Debug, Clone)]
+pub struct Rule {
+    pub id: String,
+    pub kind: String,
+    pub features: Vec<FeatureIx>,
+    pub when: Option<Condition>,
+    pub requires: Condition,
+    pub says: String,
+    pub sources: Vec<Cite>,
+}
+
+#[derive(Debug, Clone)]
+pub struct Limit {
+    pub id: String,
+    pub features: Vec<FeatureIx>,
+    pub what: String,
+    pub value: String,
+    pub sources: Vec<Cite>,
+}
+
+#[derive(Debug, Clone)]
+pub struct Command {
+    pub shell: String,
+    pub run: String,
+    pub expect: Option<String>,
+}
+
+#[derive(Debug, Clone)]
+pub struct Step {
+    pub id: String,
+    pub title: String,
+    pub on: RoleIx,
+    pub after: Vec<StepIx>,
+    pub when: Option<Condition>,
+    pub checks: Vec<String>,
+    pub configure: Vec<Command>,
+    pub verify: Vec<Command>,
+    pub sources: Vec<Cite>,
+}
+
+#[derive(Debug, Clone)]
+pub struct Claim {
+    pub says: String,
+    pub sources: Vec<Cite>,
+}
+
+#[derive(Debug, Clone)]
+pub struct Conflict {
+    pub id: String,
+    pub topic: String,
+    pub features: Vec<FeatureIx>,
+    pub when: Option<Condition>,
+    pub claims: Vec<Claim>,
+    pub resolution: String,
+}
+
+/// Everything the engine knows, immutable once loaded.
+#[derive(Debug)]
+pub struct KnowledgeBase {
+    pub files: Vec<SourceText>,
+    pub sources: Vec<Source>,
+    pub roles: Vec<Role>,
+    pub families: Vec<Family>,
+    pub products: Vec<Product>,
+    pub lifecycle: Vec<Lifecycle>,
+    pub modes: Vec<Mode>,
+    pub features: Vec<Feature>,
+    pub deployments: Vec<Deployment>,
+    pub rows: Vec<Row>,
+    pub statements: Vec<Statement>,
+    pub rules: Vec<Rule>,
+    pub limits: Vec<Limit>,
+    pub steps: Vec<Step>,
+    pub conflicts: Vec<Conflict>,
+    pub universe: Universe,
+    pub graph: Graph,
+    index: Index,
+}
+
+/// Id → index maps, one per kind of entity.
+#[derive(Debug, Default)]
+struct Index {
+    sources: HashMap<String, SourceIx>,
+    roles: HashMap<String, RoleIx>,
+    families: HashMap<String, FamilyIx>,
+    products: HashMap<String, ProductIx>,
+    modes: HashMap<String, usize>,
+    features: HashMap<String, FeatureIx>,
+    deployments: HashMap<String, usize>,
+    steps: HashMap<String, StepIx>,
+}
+
+/// Counts of what a knowledge base holds, for `kb check`.
+#[derive(Debug, Clone, serde::Serialize)]
+pub struct Summary {
+    pub files: usize,
+    pub sources: usize,
+    pub roles: usize,
+    pub families: usize,
+    pub products: usize,
+    pub features: usize,
+    pub deployments: usize,
+    pub cells: usize,
+    pub statements: usize,
+    pub rules: usize,
+    pub limits: usize,
+    pub prerequisites: usize,
+    pub conflicts: usize,
+    pub lifecycle_events: usize,
+    pub graph_nodes: usize,
+    pub graph_edges: usize,
+}
+
+impl KnowledgeBase {
+    #[must_use]
+    pub fn source(&self, id: &str) -> Option<SourceIx> {
+        self.index.sources.get(id).copied()
+    }
+    #[must_use]
+    pub fn role(&self, id: &str) -> Option<RoleIx> {
+        self.index.roles.get(id).copied()
+    }
+    #[must_use]
+    pub fn family(&self, id: &str) -> Option<FamilyIx> {
+        self.index.families.get(id).copied()
+    }
+    #[must_use]
+    pub fn product(&self, id: &str) -> Option<ProductIx> {
+        self.index.products.get(id).copied()
+    }
+    #[must_use]
+    pub fn mode(&self, id: &str) -> Option<usize> {
+        self.index.modes.get(id).copied()
+    }
+    #[must_use]
+    pub fn feature(&self, id: &str) -> Option<FeatureIx> {
+        self.index.features.get(id).copied()
+    }
+    #[must_use]
+    pub fn deployment(&self, id: &str) -> Option<usize> {
+        self.index.deployments.get(id).copied()
+    }
+    #[must_use]
+    pub fn step(&self, id: &str) -> Option<StepIx> {
+        self.index.steps.get(id).copied()
+    }
+
+    /// The row of the support table for a feature.
+    #[must_use]
+    pub fn row_of(&self, feature: FeatureIx) -> Option<&Row> {
+        self.features[feature].row.map(|r| &self.rows[r])
+    }
+
+    #[must_use]
+    pub fn summary(&self) -> Summary {
+        Summary {
+            files: self.files.len(),
+            sources: self.sources.len(),
+            roles: self.roles.len(),
+            families: self.families.len(),
+            products: self.products.len(),
+            features: self.features.len(),
+            deployments: self.deployments.len(),
+            cells: self.rows.iter().map(|r| r.cells.len()).sum(),
+            statements: self.statements.len(),
+            rules: self.rules.len(),
+            limits: self.limits.len(),
+            prerequisites: self.steps.len(),
+            conflicts: self.conflicts.len(),
+            lifecycle_events: self.lifecycle.len(),
+            graph_nodes: self.graph.node_count(),
+            graph_edges: self.graph.edge_count(),
+        }
+    }
+}

@@ -1,0 +1,361 @@
+//! The TOML schema of `data/`, exactly as an administrator writes it.
+//!
+//! Every table is strict (`deny_unknown_fields`): a misspelt key is an error, never silently
+//! ignored. Ids and references are kept as [`Spanned`] strings so that the loader can point at
+//! them when they resolve to nothing. A file may hold any of the top-level arrays; the loader
+//! merges them across files.
+//!
+//! ```
+//! # use interop::kb::raw::Document;
+//! let doc: Document = toml::from_str(r#"
+//!     [[source]]
+//!     id = "seed-004"
+//!     file = "004_0a2f387b3b0d7666.txt"
+//!     title = "Planifier l’intégration de Skype Entreprise et d’Exchange"
+//!     language = "fr-FR"
+//!     translation = "machine"
+//! "#).unwrap();
+//! assert_eq!(doc.source.len(), 1);
+//! ```
+
+use serde::Deserialize;
+use toml::Spanned;
+use toml::value::Datetime;
+
+/// A spanned string: an id, a reference or an expression, with where it was written.
+pub type Str = Spanned<String>;
+
+/// One TOML file of the knowledge base. Each key is an array of tables (`[[source]]`, …).
+#[derive(Debug, Default, Deserialize)]
+#[serde(default, rename_all = "kebab-case", deny_unknown_fields)]
+pub struct Document {
+    pub source: Vec<Source>,
+    pub role: Vec<Role>,
+    pub family: Vec<Family>,
+    pub product: Vec<Product>,
+    pub lifecycle: Vec<Lifecycle>,
+    pub deployment_mode: Vec<DeploymentMode>,
+    pub feature: Vec<Feature>,
+    pub deployment: Vec<Deployment>,
+    pub row: Vec<Row>,
+    pub statement: Vec<Statement>,
+    pub rule: Vec<Rule>,
+    pub limit: Vec<Limit>,
+    pub step: Vec<Step>,
+    pub conflict: Vec<Conflict>,
+}
+
+/// The names of the top-level arrays, for did-you-mean on an unknown one.
+pub const TABLES: &[&str] = &[
+    "source",
+    "role",
+    "family",
+    "product",
+    "lifecycle",
+    "deployment-mode",
+    "feature",
+    "deployment",
+    "row",
+    "statement",
+    "rule",
+    "limit",
+    "step",
+    "conflict",
+];
+
+/// A source document: one of the seeds, or the English reference.
+#[derive(Debug, Deserialize)]
+#[serde(rename_all = "kebab-case", deny_unknown_fields)]
+pub struct Source {
+    pub id: Str,
+    /// The file name, as the seeds folder has it.
+    pub file: String,
+    /// The title in the document's own language.
+    pub title: String,
+    /// The English title of the original page, where the document is a translation.
+    #[serde(default)]
+    pub english_title: Option<String>,
+    /// BCP 47 tag: `fr-FR`, `zh-CN`, `en`.
+    pub language: String,
+    /// `machine`, `human` or `original`.
+    pub translation: Spanned<String>,
+    /// The date the document carries (ms.date, lasthandoff, or gathering date).
+    #[serde(default)]
+    pub date: Option<Spanned<Datetime>>,
+    /// Where the original is published.
+    #[serde(default)]
+    pub url: Option<String>,
+    #[serde(default)]
+    pub notes: Option<String>,
+}
+
+/// A citation: which document, which section, and the words it uses.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(rename_all = "kebab-case", deny_unknown_fields)]
+pub struct Cite {
+    pub doc: Str,
+    pub section: String,
+    /// The original-language quote.
+    pub quote: String,
+    /// An English rendering, where the quote is not English.
+    #[serde(default)]
+    pub english: Option<String>,
+}
+
+/// Names in the three languages of the sources.
+#[derive(Debug, Default, Clone, Deserialize)]
+#[serde(default, deny_unknown_fields)]
+pub struct Aliases {
+    pub en: Vec<Str>,
+    pub fr: Vec<Str>,
+    pub zh: Vec<Str>,
+}
+
+/// A slot of a topology that one product fills: `exchange`, `server`, `client`, …
+#[derive(Debug, Deserialize)]
+#[serde(rename_all = "kebab-case", deny_unknown_fields)]
+pub struct Role {
+    pub id: Str,
+    pub name: String,
+    #[serde(default)]
+    pub description: Option<String>,
+    /// Whether questions are expected to name it; optional roles never make an answer
+    /// conditional on their own.
+    #[serde(default)]
+    pub aliases: Aliases,
+}
+
+/// A group of products named together: "Skype for Business Server" is 2015 and 2019.
+#[derive(Debug, Deserialize)]
+#[serde(rename_all = "kebab-case", deny_unknown_fields)]
+pub struct Family {
+    pub id: Str,
+    pub name: String,
+    pub role: Str,
+    #[serde(default)]
+    pub aliases: Aliases,
+    pub sources: Vec<Cite>,
+}
+
+/// One product at one version: what a topology is made of.
+#[derive(Debug, Deserialize)]
+#[serde(rename_all = "kebab-case", deny_unknown_fields)]
+pub struct Product {
+    pub id: Str,
+    pub name: String,
+    pub role: Str,
+    #[serde(default)]
+    pub families: Vec<Str>,
+    /// The version number `>=` compares; none for services such as Exchange Online.
+    #[serde(default)]
+    pub version: Option<Spanned<i64>>,
+    /// `on-premises` or `online`.
+    pub deployment: Str,
+    #[serde(default)]
+    pub aliases: Aliases,
+    /// Other names that also denote a product of another role ("Lync 2010").
+    #[serde(default)]
+    pub description: Option<String>,
+    pub sources: Vec<Cite>,
+}
+
+/// A dated lifecycle event: after `retired`, combinations with the product are unsupported.
+#[derive(Debug, Deserialize)]
+#[serde(rename_all = "kebab-case", deny_unknown_fields)]
+pub struct Lifecycle {
+    pub product: Str,
+    #[serde(default)]
+    pub released: Option<Spanned<Datetime>>,
+    #[serde(default)]
+    pub retired: Option<Spanned<Datetime>>,
+    pub says: String,
+    pub sources: Vec<Cite>,
+}
+
+/// `on-premises` or `online`, with the words administrators use for them.
+#[derive(Debug, Deserialize)]
+#[serde(rename_all = "kebab-case", deny_unknown_fields)]
+pub struct DeploymentMode {
+    pub id: Str,
+    pub name: String,
+    #[serde(default)]
+    pub aliases: Aliases,
+}
+
+/// A row of the support table, or a capability the Lync Server 2013 pages describe.
+#[derive(Debug, Deserialize)]
+#[serde(rename_all = "kebab-case", deny_unknown_fields)]
+pub struct Feature {
+    pub id: Str,
+    pub name: String,
+    /// The English row label, verbatim, for rows of the support table.
+    #[serde(default)]
+    pub label: Option<String>,
+    /// The row label as the French seed writes it.
+    #[serde(default)]
+    pub label_fr: Option<String>,
+    #[serde(default)]
+    pub description: Option<String>,
+    /// Other features this one needs: it cannot work where they are known not to.
+    #[serde(default)]
+    pub requires: Vec<Str>,
+    /// Prerequisite steps that set it up.
+    #[serde(default)]
+    pub steps: Vec<Str>,
+    /// Products or families that provide it.
+    #[serde(default)]
+    pub provided_by: Vec<Str>,
+    #[serde(default)]
+    pub aliases: Aliases,
+    pub sources: Vec<Cite>,
+}
+
+/// A column of the support table: a combination of deployments.
+#[derive(Debug, Deserialize)]
+#[serde(rename_all = "kebab-case", deny_unknown_fields)]
+pub struct Deployment {
+    pub id: Str,
+    /// The English column header, verbatim but for the stray bold markers.
+    pub name: String,
+    /// A short name for narrow tables.
+    pub short: String,
+    /// Which topologies the column covers, in the condition language.
+    pub when: Str,
+    #[serde(default)]
+    pub aliases: Aliases,
+    pub sources: Vec<Cite>,
+}
+
+/// A cell: `"Y"`, `"N"`, or a conditional support with its condition.
+#[derive(Debug, Deserialize)]
+#[serde(untagged)]
+pub enum Cell {
+    /// Untagged enums cannot carry spans; the loader takes them from the enclosing cell.
+    Plain(String),
+    Conditional(ConditionalCell),
+}
+
+/// `Y (need Exchange 2016/2013)`: supported where `requires` holds.
+#[derive(Debug, Deserialize)]
+#[serde(rename_all = "kebab-case", deny_unknown_fields)]
+pub struct ConditionalCell {
+    /// The cell as the English table writes it.
+    pub text: String,
+    /// The condition, as the table writes it: `need Exchange 2016/2013`.
+    pub condition: String,
+    /// The same condition in the condition language.
+    pub requires: String,
+}
+
+/// A row of the support table: one feature, one cell per deployment column.
+#[derive(Debug, Deserialize)]
+#[serde(rename_all = "kebab-case", deny_unknown_fields)]
+pub struct Row {
+    pub feature: Str,
+    /// Keyed by deployment id.
+    pub cells: Spanned<indexmap::IndexMap<String, Spanned<Cell>>>,
+    pub sources: Vec<Cite>,
+}
+
+/// A support statement from outside the table (the Lync Server 2013 pages): where `when`
+/// holds, the feature is supported (`yes`), not supported (`no`), or supported under a
+/// condition that is not about the topology (`conditional`, with `condition`).
+#[derive(Debug, Deserialize)]
+#[serde(rename_all = "kebab-case", deny_unknown_fields)]
+pub struct Statement {
+    pub id: Str,
+    pub feature: Str,
+    pub when: Str,
+    pub support: Str,
+    #[serde(default)]
+    pub condition: Option<String>,
+    pub says: String,
+    pub sources: Vec<Cite>,
+}
+
+/// A rule: where `when` holds, the features need `requires`; otherwise they do not work.
+#[derive(Debug, Deserialize)]
+#[serde(rename_all = "kebab-case", deny_unknown_fields)]
+pub struct Rule {
+    pub id: Str,
+    /// `version`, `client`, `auth`, `storage`, `limit`.
+    pub kind: Str,
+    pub features: Vec<Str>,
+    #[serde(default)]
+    pub when: Option<Str>,
+    pub requires: Str,
+    /// What the rule says, in English.
+    pub says: String,
+    pub sources: Vec<Cite>,
+}
+
+/// A documented limit or size: facts shown with answers about the feature.
+#[derive(Debug, Deserialize)]
+#[serde(rename_all = "kebab-case", deny_unknown_fields)]
+pub struct Limit {
+    pub id: Str,
+    pub features: Vec<Str>,
+    pub what: String,
+    pub value: String,
+    pub sources: Vec<Cite>,
+}
+
+/// A prerequisite step, with its order and the commands that do and check it.
+#[derive(Debug, Deserialize)]
+#[serde(rename_all = "kebab-case", deny_unknown_fields)]
+pub struct Step {
+    pub id: Str,
+    pub title: String,
+    /// The role whose product the step is done on.
+    pub on: Str,
+    /// Steps that must be done before this one.
+    #[serde(default)]
+    pub after: Vec<Str>,
+    /// Where it applies, in the condition language (default: everywhere).
+    #[serde(default)]
+    pub when: Option<Str>,
+    /// What must be true, in English.
+    #[serde(default)]
+    pub checks: Vec<String>,
+    #[serde(default)]
+    pub configure: Vec<Command>,
+    #[serde(default)]
+    pub verify: Vec<Command>,
+    pub sources: Vec<Cite>,
+}
+
+/// A command, in the shell it runs in.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(rename_all = "kebab-case", deny_unknown_fields)]
+pub struct Command {
+    /// `Exchange Management Shell`, `Lync Server Management Shell`, …
+    pub shell: String,
+    pub run: String,
+    /// What to look for in the output.
+    #[serde(default)]
+    pub expect: Option<String>,
+}
+
+/// Sources that disagree, kept side by side.
+#[derive(Debug, Deserialize)]
+#[serde(rename_all = "kebab-case", deny_unknown_fields)]
+pub struct Conflict {
+    pub id: Str,
+    pub topic: String,
+    /// The features whose answers it touches.
+    pub features: Vec<Str>,
+    /// Where it matters (default: every topology).
+    #[serde(default)]
+    pub when: Option<Str>,
+    pub claims: Vec<Claim>,
+    /// How the knowledge base settles it, and why.
+    pub resolution: String,
+}
+
+/// One side of a conflict.
+#[derive(Debug, Deserialize)]
+#[serde(rename_all = "kebab-case", deny_unknown_fields)]
+pub struct Claim {
+    pub says: String,
+    pub sources: Vec<Cite>,
+}

@@ -1,0 +1,287 @@
+//! Sets of topologies, the algebra the engine answers with.
+//!
+//! A topology puts one product in each role. A [`Cube`] is a set of topologies written as one
+//! set of allowed products per role; since every product belongs to exactly one role, a cube is
+//! a single bit set over all products. A [`Region`] is a union of cubes. Conditions compile to
+//! regions once, at load time; answering a question is then intersections and differences of
+//! small bit sets.
+
+use fixedbitset::FixedBitSet;
+
+/// The products of each role: what "any product in this role" means.
+#[derive(Debug, Clone)]
+pub struct Universe {
+    roles: Vec<FixedBitSet>,
+    products: usize,
+}
+
+/// Topologies whose product in each role is one of the allowed ones.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+pub struct Cube(FixedBitSet);
+
+/// A union of cubes.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Region(Vec<Cube>);
+
+impl Universe {
+    /// `role_of[p]` is the role of product `p`.
+    #[must_use]
+    pub fn new(role_count: usize, role_of: &[usize]) -> Self {
+        let products = role_of.len();
+        let mut roles = vec![FixedBitSet::with_capacity(products); role_count];
+        for (p, &r) in role_of.iter().enumerate() {
+            roles[r].insert(p);
+        }
+        Universe { roles, products }
+    }
+
+    #[must_use]
+    pub fn role_count(&self) -> usize {
+        self.roles.len()
+    }
+
+    /// Every topology.
+    #[must_use]
+    pub fn full(&self) -> Cube {
+        let mut all = FixedBitSet::with_capacity(self.products);
+        all.insert_range(..);
+        Cube(all)
+    }
+
+    /// Every topology whose product in `role` is one of `allowed` (products of other roles in
+    /// `allowed` are ignored).
+    #[must_use]
+    pub fn restrict(&self, role: usize, allowed: impl IntoIterator<Item = usize>) -> Cube {
+        let mut cube = self.full();
+        cube.0.difference_with(&self.roles[role]);
+        for p in allowed {
+            if self.roles[role].contains(p) {
+                cube.0.insert(p);
+            }
+        }
+        cube
+    }
+
+    /// The products of `role`.
+    #[must_use]
+    pub fn role_products(&self, role: usize) -> &FixedBitSet {
+        &self.roles[role]
+    }
+
+    /// Whether the cube holds no topology: some role has no allowed product.
+    #[must_use]
+    pub fn is_empty(&self, cube: &Cube) -> bool {
+        self.roles.iter().any(|r| cube.0.is_disjoint(r))
+    }
+
+    /// Whether `cube` leaves `role` free (every product allowed).
+    #[must_use]
+    pub fn is_free(&self, cube: &Cube, role: usize) -> bool {
+        self.roles[role].is_subset(&cube.0)
+    }
+
+    /// The allowed products of `role` in `cube`, in product order.
+    pub fn allowed<'a>(&'a self, cube: &'a Cube, role: usize) -> impl Iterator<Item = usize> + 'a {
+        cube.0.intersection(&self.roles[role])
+    }
+
+    /// The topologies of `a` that are not in `b`, as disjoint cubes.
+    #[must_use]
+    pub fn subtract(&self, a: &Cube, b: &Cube) -> Vec<Cube> {
+        let mut pieces = Vec::new();
+        let mut rest = a.clone();
+        for role in &self.roles {
+            // The part of `rest` whose product in this role is outside `b`.
+            let mut outside = rest.0.clone();
+            outside.difference_with(&b.0);
+            outside.intersect_with(role);
+            if !outside.is_clear() {
+                let mut piece = rest.0.clone();
+                piece.difference_with(role);
+                piece.union_with(&outside);
+                let piece = Cube(piece);
+                if !self.is_empty(&piece) {
+                    pieces.push(piece);
+                }
+                // Keep only the part inside `b` for this role.
+                rest.0.difference_with(&outside);
+            }
+            if rest.0.is_disjoint(role) {
+                break;
+            }
+        }
+        pieces
+    }
+}
+
+impl Cube {
+    #[must_use]
+    pub fn intersect(&self, other: &Cube) -> Cube {
+        let mut c = self.0.clone();
+        c.intersect_with(&other.0);
+        Cube(c)
+    }
+
+    #[must_use]
+    pub fn contains_product(&self, product: usize) -> bool {
+        self.0.contains(product)
+    }
+
+    /// Whether every topology of `self` is in `other`.
+    #[must_use]
+    pub fn is_subset(&self, other: &Cube) -> bool {
+        self.0.is_subset(&other.0)
+    }
+}
+
+impl Region {
+    #[must_use]
+    pub fn empty() -> Self {
+        Region(Vec::new())
+    }
+
+    #[must_use]
+    pub fn cubes(&self) -> &[Cube] {
+        &self.0
+    }
+
+    #[must_use]
+    pub fn from_cube(u: &Universe, cube: Cube) -> Self {
+        let mut r = Region::empty();
+        r.push(u, cube);
+        r
+    }
+
+    /// Add a cube, keeping no cube that another one contains.
+    pub fn push(&mut self, u: &Universe, cube: Cube) {
+        if u.is_empty(&cube) || self.0.iter().any(|c| cube.is_subset(c)) {
+            return;
+        }
+        self.0.retain(|c| !c.is_subset(&cube));
+        self.0.push(cube);
+    }
+
+    #[must_use]
+    pub fn union(mut self, u: &Universe, other: &Region) -> Region {
+        for c in &other.0 {
+            self.push(u, c.clone());
+        }
+        self
+    }
+
+    #[must_use]
+    pub fn intersect(&self, u: &Universe, other: &Region) -> Region {
+        let mut out = Region::empty();
+        for a in &self.0 {
+            for b in &other.0 {
+                out.push(u, a.intersect(b));
+            }
+        }
+        out
+    }
+
+    #[must_use]
+    pub fn intersect_cube(&self, u: &Universe, cube: &Cube) -> Region {
+        let mut out = Region::empty();
+        for a in &self.0 {
+            out.push(u, a.intersect(cube));
+        }
+        out
+    }
+
+    /// The topologies of `self` outside `other`.
+    #[must_use]
+    pub fn subtract(&self, u: &Universe, other: &Region) -> Region {
+        let mut current = self.0.clone();
+        for b in &other.0 {
+            let mut next = Vec::new();
+            for a in &current {
+                if a.0.is_disjoint(&b.0) || u.is_empty(&a.intersect(b)) {
+                    next.push(a.clone());
+                } else {
+                    next.extend(u.subtract(a, b));
+                }
+            }
+            current = next;
+            if current.is_empty() {
+                break;
+            }
+        }
+        let mut out = Region::empty();
+        for c in current {
+            out.push(u, c);
+        }
+        out
+    }
+
+    /// The complement within `within`.
+    #[must_use]
+    pub fn complement(&self, u: &Universe) -> Region {
+        Region::from_cube(u, u.full()).subtract(u, self)
+    }
+
+    #[must_use]
+    pub fn is_empty(&self) -> bool {
+        self.0.is_empty()
+    }
+
+    /// Whether every topology of `cube` is in the region.
+    #[must_use]
+    pub fn covers(&self, u: &Universe, cube: &Cube) -> bool {
+        Region::from_cube(u, cube.clone()).subtract(u, self).is_empty()
+    }
+
+    /// Whether some topology of `cube` is in the region.
+    #[must_use]
+    pub fn meets(&self, u: &Universe, cube: &Cube) -> bool {
+        self.0.iter().any(|c| !u.is_empty(&c.intersect(cube)))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    // Two roles: products 0,1,2 in role 0; products 3,4 in role 1.
+    fn universe() -> Universe {
+        Universe::new(2, &[0, 0, 0, 1, 1])
+    }
+
+    #[test]
+    fn restrict_leaves_other_roles_free() {
+        let u = universe();
+        let c = u.restrict(0, [1]);
+        assert!(u.is_free(&c, 1));
+        assert!(!u.is_free(&c, 0));
+        assert_eq!(u.allowed(&c, 0).collect::<Vec<_>>(), [1]);
+    }
+
+    #[test]
+    fn subtraction_is_exact() {
+        let u = universe();
+        let all = Region::from_cube(&u, u.full());
+        let a = Region::from_cube(&u, u.restrict(0, [0, 1]).intersect(&u.restrict(1, [3])));
+        let rest = all.subtract(&u, &a);
+        // 3 × 2 = 6 topologies, minus 2.
+        let mut count = 0;
+        for p0 in 0..3 {
+            for p1 in 3..5 {
+                let point = u.restrict(0, [p0]).intersect(&u.restrict(1, [p1]));
+                let inside_a = a.covers(&u, &point);
+                assert_eq!(rest.covers(&u, &point), !inside_a);
+                assert_eq!(rest.meets(&u, &point), !inside_a);
+                count += usize::from(!inside_a);
+            }
+        }
+        assert_eq!(count, 4);
+        assert!(rest.union(&u, &a).covers(&u, &u.full()));
+    }
+
+    #[test]
+    fn union_of_pieces_covers_without_a_single_cube_doing_so() {
+        let u = universe();
+        let r = Region::from_cube(&u, u.restrict(0, [0])).union(&u, &Region::from_cube(&u, u.restrict(0, [1, 2])));
+        assert!(r.covers(&u, &u.full()));
+        assert!(Region::empty().complement(&u).covers(&u, &u.full()));
+    }
+}

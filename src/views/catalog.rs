@@ -1,0 +1,234 @@
+//! `interop features` and `interop products`: canonical names and their aliases.
+
+use std::fmt::Write as _;
+
+use serde_json::json;
+
+use super::{Format, csv_field, md_cell, table};
+use crate::kb::{KnowledgeBase, Names};
+
+fn aliases_json(n: &Names) -> serde_json::Value {
+    json!({ "en": n.en, "fr": n.fr, "zh": n.zh })
+}
+
+fn aliases_text(n: &Names) -> String {
+    let mut parts = Vec::new();
+    for (lang, v) in [("en", &n.en), ("fr", &n.fr), ("zh", &n.zh)] {
+        if !v.is_empty() {
+            parts.push(format!("{lang}: {}", v.join(", ")));
+        }
+    }
+    parts.join("\n")
+}
+
+fn aliases_flat(n: &Names) -> String {
+    n.tagged()
+        .map(|(l, a)| format!("{a} ({l})"))
+        .collect::<Vec<_>>()
+        .join("; ")
+}
+
+/// The features: support-table rows first, in table order, then the other capabilities.
+#[must_use]
+pub fn features(kb: &KnowledgeBase, format: Format, width: u16) -> String {
+    let mut order: Vec<usize> = kb.rows.iter().map(|r| r.feature).collect();
+    order.extend((0..kb.features.len()).filter(|f| kb.features[*f].row.is_none()));
+    let rows: Vec<[String; 3]> = order
+        .iter()
+        .map(|&i| {
+            let f = &kb.features[i];
+            let row = f.row.map_or_else(|| "-".to_owned(), |r| (r + 1).to_string());
+            [f.id.clone(), f.name.clone(), row]
+        })
+        .collect();
+    match format {
+        Format::Json => {
+            let v: Vec<_> = order
+                .iter()
+                .map(|&i| {
+                    let f = &kb.features[i];
+                    json!({
+                        "id": f.id, "name": f.name, "label": f.label,
+                        "row": f.row.map(|r| r + 1),
+                        "requires": f.requires.iter().map(|&r| &kb.features[r].id).collect::<Vec<_>>(),
+                        "aliases": aliases_json(&f.aliases),
+                    })
+                })
+                .collect();
+            let mut s = serde_json::to_string_pretty(&v).unwrap_or_default();
+            s.push('\n');
+            s
+        }
+        Format::Md => {
+            let mut s = String::from("| id | name | row | aliases |\n|:---|:---|:---|:---|\n");
+            for (&i, r) in order.iter().zip(&rows) {
+                let _ = writeln!(
+                    s,
+                    "| `{}` | {} | {} | {} |",
+                    r[0],
+                    md_cell(&r[1]),
+                    r[2],
+                    md_cell(&aliases_flat(&kb.features[i].aliases))
+                );
+            }
+            s
+        }
+        Format::Csv => {
+            let mut s = String::from("id,name,row,aliases\n");
+            for (&i, r) in order.iter().zip(&rows) {
+                let _ = writeln!(
+                    s,
+                    "{},{},{},{}",
+                    csv_field(&r[0]),
+                    csv_field(&r[1]),
+                    r[2],
+                    csv_field(&aliases_flat(&kb.features[i].aliases))
+                );
+            }
+            s
+        }
+        Format::Text => {
+            let mut t = table(width);
+            t.set_header(["Feature", "Row", "Aliases"]);
+            for (&i, r) in order.iter().zip(&rows) {
+                t.add_row([
+                    format!("{}\n{}", r[1], r[0]),
+                    r[2].clone(),
+                    aliases_text(&kb.features[i].aliases),
+                ]);
+            }
+            format!("{t}\n")
+        }
+    }
+}
+
+/// The products, grouped by role, with families and aliases.
+#[must_use]
+pub fn products(kb: &KnowledgeBase, format: Format, width: u16) -> String {
+    let fam = |p: &crate::kb::Product| {
+        p.families
+            .iter()
+            .map(|&f| kb.families[f].id.as_str())
+            .collect::<Vec<_>>()
+    };
+    match format {
+        Format::Json => {
+            let v: Vec<_> = kb
+                .products
+                .iter()
+                .map(|p| {
+                    let retired = kb
+                        .lifecycle
+                        .iter()
+                        .find(|l| l.product == kb.product(&p.id).unwrap_or(usize::MAX))
+                        .and_then(|l| l.retired);
+                    json!({
+                        "id": p.id, "name": p.name, "role": kb.roles[p.role].id,
+                        "version": p.version, "deployment": kb.modes[p.deployment].id,
+                        "families": fam(p), "retired": retired.map(|d| d.to_string()),
+                        "aliases": aliases_json(&p.aliases),
+                    })
+                })
+                .collect();
+            let mut s = serde_json::to_string_pretty(&v).unwrap_or_default();
+            s.push('\n');
+            s
+        }
+        Format::Md => {
+            let mut s = String::from("| role | id | name | deployment | aliases |\n|:---|:---|:---|:---|:---|\n");
+            for p in &kb.products {
+                let _ = writeln!(
+                    s,
+                    "| {} | `{}` | {} | {} | {} |",
+                    kb.roles[p.role].id,
+                    p.id,
+                    md_cell(&p.name),
+                    kb.modes[p.deployment].id,
+                    md_cell(&aliases_flat(&p.aliases))
+                );
+            }
+            s
+        }
+        Format::Csv => {
+            let mut s = String::from("role,id,name,deployment,aliases\n");
+            for p in &kb.products {
+                let _ = writeln!(
+                    s,
+                    "{},{},{},{},{}",
+                    kb.roles[p.role].id,
+                    p.id,
+                    csv_field(&p.name),
+                    kb.modes[p.deployment].id,
+                    csv_field(&aliases_flat(&p.aliases))
+                );
+            }
+            s
+        }
+        Format::Text => {
+            let mut t = table(width);
+            t.set_header(["Role", "Product", "Deployment", "Aliases"]);
+            for p in &kb.products {
+                let mut name = format!("{}\n{}", p.name, p.id);
+                let fams = fam(p);
+                if !fams.is_empty() {
+                    let _ = write!(name, "\nin {}", fams.join(", "));
+                }
+                t.add_row([
+                    kb.roles[p.role].name.clone(),
+                    name,
+                    kb.modes[p.deployment].name.clone(),
+                    aliases_text(&p.aliases),
+                ]);
+            }
+            let mut s = format!("{t}\n");
+            for l in &kb.lifecycle {
+                if let Some(r) = l.retired {
+                    let _ = writeln!(s, "{} retired on {r}.", kb.products[l.product].name);
+                }
+            }
+            s
+        }
+    }
+}
+
+/// `interop kb check`: what a sound knowledge base holds.
+#[must_use]
+pub fn summary(kb: &KnowledgeBase, format: Format) -> String {
+    let s = kb.summary();
+    if format == Format::Json {
+        let v = json!({ "ok": true, "summary": s });
+        let mut out = serde_json::to_string_pretty(&v).unwrap_or_default();
+        out.push('\n');
+        return out;
+    }
+    let mut out = format!("ok: the knowledge base is sound ({} files)\n", s.files);
+    let lines = [
+        (
+            "products",
+            s.products,
+            format!("in {} roles, {} families", s.roles, s.families),
+        ),
+        (
+            "features",
+            s.features,
+            format!("{} in the support table", kb.rows.len()),
+        ),
+        (
+            "cells",
+            s.cells,
+            format!("{} deployment columns × {} rows", s.deployments, kb.rows.len()),
+        ),
+        ("statements", s.statements, "support facts outside the table".to_owned()),
+        ("rules", s.rules, "version, client, auth and storage rules".to_owned()),
+        ("limits", s.limits, "sizes and limits".to_owned()),
+        ("prerequisites", s.prerequisites, "ordered steps".to_owned()),
+        ("lifecycle", s.lifecycle_events, "dated events".to_owned()),
+        ("sources", s.sources, "documents cited".to_owned()),
+        ("conflicts", s.conflicts, "kept side by side".to_owned()),
+        ("graph", s.graph_nodes, format!("nodes, {} edges", s.graph_edges)),
+    ];
+    for (what, n, detail) in lines {
+        let _ = writeln!(out, "  {what:<14}{n:>4}  {detail}");
+    }
+    out
+}

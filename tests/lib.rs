@@ -1,0 +1,12 @@
+//! The integration tests: one binary, one module per capability.
+
+// The helpers that run the `interop` binary the way a user does.
+mod common;
+// `interop kb check` and the loader: a sound knowledge base, and one broken copy per problem.
+mod kb_check;
+// `interop matrix`: every cell against an independent transcription, and each format.
+mod matrix;
+// `interop features` and `interop products`.
+mod catalog;
+// The examples of `grammar/` against the parsers.
+mod grammar;
