@@ -7,8 +7,11 @@
 //! [`diag`] is how every problem with an input is reported.
 
 pub mod diag;
+pub mod engine;
 pub mod expr;
 pub mod graph;
 pub mod kb;
+pub mod names;
+pub mod query;
 pub mod region;
 pub mod views;

@@ -9,7 +9,11 @@ use std::process::ExitCode;
 use clap::{Parser, Subcommand, ValueEnum};
 
 use interop::diag::{Diagnostic, SourceText};
+use interop::engine::{self, Answer, Verdict};
 use interop::kb::{self, KnowledgeBase, LoadError};
+use interop::names::NameIndex;
+use interop::query;
+use interop::views::answer::Style;
 use interop::views::{self, Format};
 
 const EXIT_HELP: &str = "\
@@ -39,6 +43,27 @@ struct Cli {
     command: Command,
 }
 
+#[derive(Clone, Copy, PartialEq, Eq, ValueEnum)]
+enum AnswerFormat {
+    Text,
+    Json,
+    Md,
+}
+
+fn parse_date(s: &str) -> Result<jiff::civil::Date, String> {
+    let bad = || format!("`{s}` is not a date; write it as YYYY-MM-DD, for example 2021-07-31");
+    let parts: Vec<&str> = s.split('-').collect();
+    if parts.len() != 3 || parts[0].len() != 4 || parts[1].len() != 2 || parts[2].len() != 2 {
+        return Err(bad());
+    }
+    let n = |x: &str| x.parse::<i16>().map_err(|_| bad());
+    let (y, m, d) = (n(parts[0])?, n(parts[1])?, n(parts[2])?);
+    let (Ok(m), Ok(d)) = (i8::try_from(m), i8::try_from(d)) else {
+        return Err(bad());
+    };
+    jiff::civil::Date::new(y, m, d).map_err(|e| format!("`{s}` is not a date: {e}"))
+}
+
 #[derive(Clone, Copy, ValueEnum)]
 enum ColorChoice {
     Auto,
@@ -48,6 +73,26 @@ enum ColorChoice {
 
 #[derive(Subcommand)]
 enum Command {
+    /// Answer a question: the verdict, every reason with its source, and what would make it work.
+    #[command(after_long_help = "Examples:
+  interop ask \"does high-resolution photo work with Exchange 2010 and Lync 2010?\"
+  interop ask is UCS supported on Exchange 2013 + Lync Server 2013
+  interop ask \"what works with Exchange Online and Skype for Business Server 2015?\" --format json
+  interop ask \"does presence in Outlook work with Exchange 2013 and SfB Online?\" --as-of 2020-01-01
+  printf 'UCS with Exchange 2013 and SfB Server 2015\\nhi-res photo with LWA\\n' | interop ask - --format json
+
+Exit status: 0 yes or conditional, 1 no, 3 unknown, 2 bad input.
+With `-`, one question per line; the exit status is 2 if any line was bad input, else 0.")]
+    Ask {
+        /// The question, quoted or not; `-` reads one question per line from stdin.
+        #[arg(required = true, num_args = 1.., value_name = "QUESTION")]
+        question: Vec<String>,
+        /// Answer as of this date (YYYY-MM-DD); today by default.
+        #[arg(long, value_parser = parse_date, value_name = "DATE")]
+        as_of: Option<jiff::civil::Date>,
+        #[arg(long, short, value_enum, default_value_t = AnswerFormat::Text)]
+        format: AnswerFormat,
+    },
     /// Print the support table of the source, in its order.
     #[command(
         after_long_help = "Examples:\n  interop matrix\n  interop matrix --format md\n  interop matrix --format json | jq '.features[0]'"
@@ -90,12 +135,17 @@ enum KbCommand {
 /// How a command ended, for the exit code.
 enum Outcome {
     Success,
+    /// `ask` answered no.
+    No,
+    /// `ask` answered unknown.
+    Unknown,
     /// Bad input: rendered diagnostics are already on stderr.
     BadInput,
 }
 
 struct Ctx {
     color_err: bool,
+    color_out: bool,
     width: u16,
 }
 
@@ -117,7 +167,20 @@ fn main() -> ExitCode {
         .and_then(|c| c.parse::<u16>().ok())
         .filter(|w| *w >= 40)
         .unwrap_or(80);
-    let ctx = Ctx { color_err, width };
+    let color_out = match cli.color {
+        ColorChoice::Always => true,
+        ColorChoice::Never => false,
+        ColorChoice::Auto => {
+            io::stdout().is_terminal()
+                && std::env::var_os("NO_COLOR").is_none_or(|v| v.is_empty())
+                && std::env::var("TERM").map_or(true, |t| t != "dumb")
+        }
+    };
+    let ctx = Ctx {
+        color_err,
+        color_out,
+        width,
+    };
     let mut out = String::new();
     let outcome = run(&cli, &ctx, &mut out);
     let mut stdout = io::stdout().lock();
@@ -129,7 +192,9 @@ fn main() -> ExitCode {
     }
     ExitCode::from(match outcome {
         Outcome::Success => 0,
+        Outcome::No => 1,
         Outcome::BadInput => 2,
+        Outcome::Unknown => 3,
     })
 }
 
@@ -168,6 +233,11 @@ fn run(cli: &Cli, ctx: &Ctx, out: &mut String) -> Outcome {
         }
     };
     match &cli.command {
+        Command::Ask {
+            question,
+            as_of,
+            format,
+        } => return ask(&kb, ctx, question, *as_of, *format, out),
         Command::Matrix { format } => out.push_str(&views::matrix::render(&kb, *format, ctx.width)),
         Command::Features { format } => out.push_str(&views::catalog::features(&kb, *format, ctx.width)),
         Command::Products { format } => out.push_str(&views::catalog::products(&kb, *format, ctx.width)),
@@ -176,4 +246,127 @@ fn run(cli: &Cli, ctx: &Ctx, out: &mut String) -> Outcome {
         } => out.push_str(&views::catalog::summary(&kb, *format)),
     }
     Outcome::Success
+}
+
+fn today() -> jiff::civil::Date {
+    jiff::ZonedDateTime::now().date()
+}
+
+/// The exit status of one answer.
+fn verdict_outcome(v: Verdict) -> Outcome {
+    match v {
+        Verdict::Yes | Verdict::Conditional => Outcome::Success,
+        Verdict::No => Outcome::No,
+        Verdict::Unknown => Outcome::Unknown,
+    }
+}
+
+fn render_answer(kb: &KnowledgeBase, ctx: &Ctx, a: &Answer, format: AnswerFormat, out: &mut String) {
+    match format {
+        AnswerFormat::Text => {
+            let style = if ctx.color_out { Style::ansi() } else { Style::plain() };
+            out.push_str(&views::answer::text(kb, a, &style));
+        }
+        AnswerFormat::Md => out.push_str(&views::answer::markdown(kb, a)),
+        AnswerFormat::Json => {
+            out.push_str(&serde_json::to_string(&views::answer::to_json(kb, a)).unwrap_or_default());
+            out.push('\n');
+        }
+    }
+}
+
+fn ask(
+    kb: &KnowledgeBase,
+    ctx: &Ctx,
+    question: &[String],
+    as_of: Option<jiff::civil::Date>,
+    format: AnswerFormat,
+    out: &mut String,
+) -> Outcome {
+    let index = NameIndex::build(kb);
+    let as_of = as_of.unwrap_or_else(today);
+    if question.len() == 1 && question[0] == "-" {
+        return ask_stdin(kb, ctx, &index, as_of, format, out);
+    }
+    let text = question.join(" ");
+    match query::parse(kb, &index, &text) {
+        Ok(q) => {
+            let a = engine::answer(kb, &q, as_of);
+            render_answer(kb, ctx, &a, format, out);
+            verdict_outcome(a.verdict)
+        }
+        Err(d) => {
+            let files = [SourceText {
+                name: "<question>".into(),
+                text,
+            }];
+            report(ctx, &files, &[d]);
+            Outcome::BadInput
+        }
+    }
+}
+
+fn ask_stdin(
+    kb: &KnowledgeBase,
+    ctx: &Ctx,
+    index: &NameIndex,
+    as_of: jiff::civil::Date,
+    format: AnswerFormat,
+    out: &mut String,
+) -> Outcome {
+    let mut outcome = Outcome::Success;
+    let mut stdout = io::stdout().lock();
+    let mut input = String::new();
+    let stdin = io::stdin();
+    let mut line_no = 0;
+    loop {
+        input.clear();
+        match std::io::BufRead::read_line(&mut stdin.lock(), &mut input) {
+            Ok(0) => break,
+            Ok(_) => {}
+            Err(e) => {
+                eprintln!("error: cannot read stdin: {e}");
+                return Outcome::BadInput;
+            }
+        }
+        line_no += 1;
+        let line = input.trim();
+        if line.is_empty() || line.starts_with('#') {
+            continue;
+        }
+        let mut chunk = String::new();
+        match query::parse(kb, index, line) {
+            Ok(q) => {
+                let a = engine::answer(kb, &q, as_of);
+                render_answer(kb, ctx, &a, format, &mut chunk);
+                if format != AnswerFormat::Json {
+                    chunk.push('\n');
+                }
+            }
+            Err(d) => {
+                let files = [SourceText {
+                    name: format!("<stdin>:{line_no}"),
+                    text: line.to_owned(),
+                }];
+                if format == AnswerFormat::Json {
+                    let v = serde_json::json!({ "question": line, "line": line_no, "error": d.to_json(&files) });
+                    chunk.push_str(&serde_json::to_string(&v).unwrap_or_default());
+                    chunk.push('\n');
+                }
+                report(ctx, &files, &[d]);
+                outcome = Outcome::BadInput;
+            }
+        }
+        // Stream the answers: a long batch is not held in memory.
+        if let Err(e) = stdout.write_all(chunk.as_bytes()) {
+            if e.kind() == io::ErrorKind::BrokenPipe {
+                return outcome;
+            }
+            eprintln!("error: cannot write the output: {e}");
+            return Outcome::BadInput;
+        }
+    }
+    let _ = stdout.flush();
+    out.clear();
+    outcome
 }

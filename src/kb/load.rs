@@ -487,9 +487,10 @@ impl Loader<'_> {
         let mut products_out: Vec<Product> = Vec::new();
         for (pi, (f, p)) in products.iter().enumerate() {
             let role = self.resolve(*f, &p.role, "role", &index.roles).unwrap_or(0);
-            let deployment = self
-                .resolve(*f, &p.deployment, "deployment mode", &index.modes)
-                .unwrap_or(0);
+            let deployment = p
+                .deployment
+                .as_ref()
+                .and_then(|d| self.resolve(*f, d, "deployment mode", &index.modes));
             let mut fams = Vec::new();
             for fam in &p.families {
                 if let Some(fi) = self.resolve(*f, fam, "family", &index.families) {
@@ -1301,7 +1302,7 @@ impl CondCx<'_> {
                             .filter_map(|v| self.index.modes.get(&v.text).copied())
                             .collect();
                         self.role_products(role)
-                            .filter(|&p| modes.contains(&self.products[p].deployment))
+                            .filter(|&p| self.products[p].deployment.is_some_and(|d| modes.contains(&d)))
                             .collect()
                     }
                 };

@@ -97,8 +97,8 @@ pub struct Product {
     pub role: RoleIx,
     pub families: Vec<FamilyIx>,
     pub version: Option<i64>,
-    /// Index into [`KnowledgeBase::modes`].
-    pub deployment: usize,
+    /// Index into [`KnowledgeBase::modes`]; none for clients that are neither.
+    pub deployment: Option<usize>,
     pub aliases: Names,
     pub description: Option<String>,
     pub sources: Vec<Cite>,

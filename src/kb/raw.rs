@@ -149,8 +149,9 @@ pub struct Product {
     /// The version number `>=` compares; none for services such as Exchange Online.
     #[serde(default)]
     pub version: Option<Spanned<i64>>,
-    /// `on-premises` or `online`.
-    pub deployment: Str,
+    /// `on-premises` or `online`; clients that are neither leave it out.
+    #[serde(default)]
+    pub deployment: Option<Str>,
     #[serde(default)]
     pub aliases: Aliases,
     /// Other names that also denote a product of another role ("Lync 2010").

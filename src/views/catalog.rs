@@ -124,7 +124,7 @@ pub fn products(kb: &KnowledgeBase, format: Format, width: u16) -> String {
                         .and_then(|l| l.retired);
                     json!({
                         "id": p.id, "name": p.name, "role": kb.roles[p.role].id,
-                        "version": p.version, "deployment": kb.modes[p.deployment].id,
+                        "version": p.version, "deployment": p.deployment.map(|d| &kb.modes[d].id),
                         "families": fam(p), "retired": retired.map(|d| d.to_string()),
                         "aliases": aliases_json(&p.aliases),
                     })
@@ -143,7 +143,7 @@ pub fn products(kb: &KnowledgeBase, format: Format, width: u16) -> String {
                     kb.roles[p.role].id,
                     p.id,
                     md_cell(&p.name),
-                    kb.modes[p.deployment].id,
+                    p.deployment.map_or("-", |d| kb.modes[d].id.as_str()),
                     md_cell(&aliases_flat(&p.aliases))
                 );
             }
@@ -158,7 +158,7 @@ pub fn products(kb: &KnowledgeBase, format: Format, width: u16) -> String {
                     kb.roles[p.role].id,
                     p.id,
                     csv_field(&p.name),
-                    kb.modes[p.deployment].id,
+                    p.deployment.map_or("", |d| kb.modes[d].id.as_str()),
                     csv_field(&aliases_flat(&p.aliases))
                 );
             }
@@ -176,7 +176,8 @@ pub fn products(kb: &KnowledgeBase, format: Format, width: u16) -> String {
                 t.add_row([
                     kb.roles[p.role].name.clone(),
                     name,
-                    kb.modes[p.deployment].name.clone(),
+                    p.deployment
+                        .map_or_else(|| "-".to_owned(), |d| kb.modes[d].name.clone()),
                     aliases_text(&p.aliases),
                 ]);
             }

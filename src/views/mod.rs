@@ -1,6 +1,7 @@
 //! What users see: each view turns knowledge-base data or an answer into text, Markdown,
 //! CSV or JSON. Views do no IO; `main` writes what they return.
 
+pub mod answer;
 pub mod catalog;
 pub mod matrix;
 

@@ -1,0 +1,473 @@
+//! Evaluating one feature on one topology, as of a date: the verdict and every reason.
+//!
+//! How verdicts combine (the book's "How answers are decided" page says the same):
+//!
+//! - *Support* comes from the cells of the support table whose column covers the topology and
+//!   from the statements of the other pages: `Y` and `yes` add where the feature works,
+//!   `Y (need …)` adds where its condition holds, `N` and `no` where it does not.
+//! - *Requirements* take away: a rule whose `requires` fails, a retired product (as of the
+//!   date), a required feature known not to work.
+//! - The topology asked about may leave roles unstated: it is a set of topologies.
+//!   `yes` — every topology of the set works; `conditional` — some do, and the answer says
+//!   which (the conditions on what was left unstated), or a source puts a condition that is
+//!   not about products ("only during a migration"); `no` — every topology of the set is known
+//!   not to work; `unknown` — none is known to work and some are covered by no source.
+
+use jiff::civil::Date;
+
+use crate::kb::{Cite, Condition, KnowledgeBase, Support};
+use crate::region::{Cube, Region};
+
+/// The four verdicts.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, serde::Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Verdict {
+    Yes,
+    Conditional,
+    No,
+    Unknown,
+}
+
+impl Verdict {
+    #[must_use]
+    pub fn word(self) -> &'static str {
+        match self {
+            Verdict::Yes => "yes",
+            Verdict::Conditional => "conditional",
+            Verdict::No => "no",
+            Verdict::Unknown => "unknown",
+        }
+    }
+}
+
+/// How one fact bears on the topology asked about.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Outcome {
+    /// It allows the feature for the whole topology.
+    Holds,
+    /// It rules the feature out for the whole topology.
+    Fails,
+    /// It allows or rules out only part of it: it depends on what was left unstated.
+    Partly,
+    /// It says nothing either way (a note, a coverage gap).
+    Note,
+}
+
+/// What kind of fact a reason is.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum ReasonKind {
+    /// A cell of the support table.
+    Cell,
+    /// A support statement of another page.
+    Statement,
+    /// A version, client, auth or storage rule.
+    Rule,
+    /// A retirement date.
+    Lifecycle,
+    /// A feature this one requires.
+    Requires,
+    /// No source covers (part of) the topology.
+    Coverage,
+}
+
+/// One reason behind a verdict.
+#[derive(Debug, Clone)]
+pub struct Reason {
+    pub outcome: Outcome,
+    pub kind: ReasonKind,
+    /// The id of the fact in `data/` (rule, statement, deployment column, product).
+    pub id: String,
+    /// What the fact says, in English.
+    pub says: String,
+    /// How it meets the topology: "Exchange Server 2010 is not Exchange 2013 or later".
+    pub here: Option<String>,
+    pub sources: Vec<Cite>,
+    /// For a required feature: why it does not work.
+    pub because: Vec<Reason>,
+}
+
+/// The verdict on one feature for one topology, and everything behind it.
+#[derive(Debug, Clone)]
+pub struct Evaluation {
+    pub feature: usize,
+    pub verdict: Verdict,
+    pub reasons: Vec<Reason>,
+    /// For `conditional`: each a way it works, on what was left unstated or on the sources'
+    /// own conditions.
+    pub conditions: Vec<String>,
+    /// Where the feature is known not to work (used by features that require it).
+    pub negative: Region,
+}
+
+/// Evaluate `feature` on the topologies of `topology`, as of `date`.
+#[must_use]
+pub fn evaluate(kb: &KnowledgeBase, feature: usize, topology: &Cube, date: Date) -> Evaluation {
+    evaluate_depth(kb, feature, topology, date, 0)
+}
+
+fn outcome_of(kb: &KnowledgeBase, t: &Cube, allows: &Region, forbids: &Region) -> Outcome {
+    let u = &kb.universe;
+    if allows.covers(u, t) {
+        Outcome::Holds
+    } else if forbids.covers(u, t) {
+        Outcome::Fails
+    } else {
+        Outcome::Partly
+    }
+}
+
+#[allow(clippy::too_many_lines)]
+fn evaluate_depth(kb: &KnowledgeBase, feature: usize, t: &Cube, date: Date, depth: usize) -> Evaluation {
+    let u = &kb.universe;
+    let full = Region::from_cube(u, u.full());
+    let mut positive = Region::empty();
+    let mut negative = Region::empty();
+    let mut qualified: Vec<(String, Region)> = Vec::new();
+    let mut reasons: Vec<Reason> = Vec::new();
+
+    let mut support = |id: String,
+                       kind: ReasonKind,
+                       says: String,
+                       when: &Region,
+                       s: &Support,
+                       sources: &[Cite],
+                       reasons: &mut Vec<Reason>| {
+        if !when.meets(u, t) {
+            return;
+        }
+        let (allows, forbids, here) = match s {
+            Support::Yes => (when.clone(), Region::empty(), None),
+            Support::No => (Region::empty(), when.clone(), None),
+            Support::Qualified { condition } => {
+                qualified.push((condition.clone(), when.clone()));
+                (
+                    when.clone(),
+                    Region::empty(),
+                    Some(format!("on condition: {condition}")),
+                )
+            }
+            Support::Conditional { requires, .. } => {
+                let ok = when.intersect(u, &requires.region);
+                let bad = when.subtract(u, &requires.region);
+                let here = here_text(kb, t, requires);
+                (ok, bad, here)
+            }
+        };
+        positive = std::mem::take(&mut positive).union(u, &allows);
+        negative = std::mem::take(&mut negative).union(u, &forbids);
+        let mut outcome = outcome_of(kb, t, &allows, &forbids);
+        // A cell for a column that covers only part of the topology says nothing of the rest.
+        if outcome == Outcome::Holds && !when.covers(u, t) {
+            outcome = Outcome::Partly;
+        }
+        reasons.push(Reason {
+            outcome,
+            kind,
+            id,
+            says,
+            here,
+            sources: sources.to_vec(),
+            because: Vec::new(),
+        });
+    };
+
+    if let Some(row) = kb.row_of(feature) {
+        for (d, cell) in kb.deployments.iter().zip(&row.cells) {
+            let says = format!("the support table gives `{}` for {}", cell.cell_text(), d.name);
+            support(
+                d.id.clone(),
+                ReasonKind::Cell,
+                says,
+                &d.when.region,
+                cell,
+                &row.sources,
+                &mut reasons,
+            );
+        }
+    }
+    for s in kb.statements.iter().filter(|s| s.feature == feature) {
+        support(
+            s.id.clone(),
+            ReasonKind::Statement,
+            s.says.clone(),
+            &s.when.region,
+            &s.support,
+            &s.sources,
+            &mut reasons,
+        );
+    }
+
+    for r in kb.rules.iter().filter(|r| r.features.contains(&feature)) {
+        let scope = r.when.as_ref().map_or(&full, |w| &w.region);
+        if !scope.meets(u, t) {
+            continue;
+        }
+        let violated = scope.subtract(u, &r.requires.region);
+        let outcome = if !violated.meets(u, t) {
+            Outcome::Holds
+        } else if violated.covers(u, t) {
+            Outcome::Fails
+        } else {
+            Outcome::Partly
+        };
+        negative = negative.union(u, &violated);
+        reasons.push(Reason {
+            outcome,
+            kind: ReasonKind::Rule,
+            id: r.id.clone(),
+            says: r.says.clone(),
+            here: if outcome == Outcome::Holds {
+                None
+            } else {
+                here_text(kb, t, &r.requires)
+            },
+            sources: r.sources.clone(),
+            because: Vec::new(),
+        });
+    }
+
+    for l in &kb.lifecycle {
+        let Some(retired) = l.retired else { continue };
+        if retired > date {
+            continue;
+        }
+        let p = l.product;
+        let gone = Region::from_cube(u, u.restrict(kb.products[p].role, [p]));
+        if !gone.meets(u, t) {
+            continue;
+        }
+        negative = negative.union(u, &gone);
+        let outcome = if gone.covers(u, t) {
+            Outcome::Fails
+        } else {
+            Outcome::Partly
+        };
+        reasons.push(Reason {
+            outcome,
+            kind: ReasonKind::Lifecycle,
+            id: kb.products[p].id.clone(),
+            says: format!("{} (as of {date})", l.says),
+            here: None,
+            sources: l.sources.clone(),
+            because: Vec::new(),
+        });
+    }
+
+    // Required features: where they are known not to work, neither does this one.
+    if depth < 16 {
+        for &g in &kb.features[feature].requires {
+            let sub = evaluate_depth(kb, g, t, date, depth + 1);
+            if !sub.negative.meets(u, t) {
+                continue;
+            }
+            negative = negative.union(u, &sub.negative);
+            let outcome = if sub.negative.covers(u, t) {
+                Outcome::Fails
+            } else {
+                Outcome::Partly
+            };
+            let because = sub
+                .reasons
+                .into_iter()
+                .filter(|r| matches!(r.outcome, Outcome::Fails | Outcome::Partly) && r.kind != ReasonKind::Coverage)
+                .collect();
+            reasons.push(Reason {
+                outcome,
+                kind: ReasonKind::Requires,
+                id: kb.features[g].id.clone(),
+                says: format!("needs {}, which does not work here", kb.features[g].name),
+                here: None,
+                sources: kb.features[feature].sources.iter().take(1).cloned().collect(),
+                because,
+            });
+        }
+    }
+
+    let works = positive.subtract(u, &negative);
+    let works_here = works.intersect_cube(u, t);
+    let mut conditions = Vec::new();
+    let verdict = if works.covers(u, t) {
+        let q: Vec<String> = qualified
+            .iter()
+            .filter(|(_, r)| r.meets(u, t))
+            .map(|(c, _)| c.clone())
+            .collect();
+        if q.is_empty() {
+            Verdict::Yes
+        } else {
+            conditions = q;
+            Verdict::Conditional
+        }
+    } else if !works_here.is_empty() {
+        conditions = describe_region(kb, t, &works_here);
+        for (c, r) in &qualified {
+            if r.meets(u, t) && !conditions.contains(c) {
+                conditions.push(c.clone());
+            }
+        }
+        Verdict::Conditional
+    } else if negative.covers(u, t) {
+        Verdict::No
+    } else {
+        Verdict::Unknown
+    };
+
+    // Where no source speaks.
+    let known = positive.union(u, &negative);
+    let uncovered = Region::from_cube(u, t.clone()).subtract(u, &known);
+    if !uncovered.is_empty() && verdict != Verdict::Yes {
+        let gap = describe_region(kb, t, &uncovered);
+        let says = if uncovered.covers(u, t) {
+            format!(
+                "no source covers {} with {}",
+                kb.features[feature].name,
+                describe_cube(kb, t)
+            )
+        } else {
+            format!(
+                "no source covers {} where {}",
+                kb.features[feature].name,
+                gap.join(", or where ")
+            )
+        };
+        reasons.push(Reason {
+            outcome: Outcome::Note,
+            kind: ReasonKind::Coverage,
+            id: kb.features[feature].id.clone(),
+            says,
+            here: Some(covered_by(kb, feature)),
+            sources: Vec::new(),
+            because: Vec::new(),
+        });
+    }
+    // Failing reasons first, then partial, then those that hold; stable within each.
+    reasons.sort_by_key(|r| match r.outcome {
+        Outcome::Fails => 0,
+        Outcome::Partly => 1,
+        Outcome::Holds => 2,
+        Outcome::Note => 3,
+    });
+    Evaluation {
+        feature,
+        verdict,
+        reasons,
+        conditions,
+        negative: negative.intersect_cube(u, t),
+    }
+}
+
+/// "Exchange Server 2010 here": the stated products of the roles a condition is about, or
+/// what it needs of the unstated ones.
+fn here_text(kb: &KnowledgeBase, t: &Cube, c: &Condition) -> Option<String> {
+    let u = &kb.universe;
+    let mut parts = Vec::new();
+    let mut roles: Vec<usize> = c.expr.names().iter().filter_map(|n| kb.role(&n.text)).collect();
+    roles.dedup();
+    for r in roles {
+        let have: Vec<usize> = u.allowed(t, r).collect();
+        if u.is_free(t, r) {
+            parts.push(format!("the {} is not stated", kb.roles[r].name));
+        } else {
+            parts.push(format!("{} is {}", kb.roles[r].name, describe_set(kb, r, &have)));
+        }
+    }
+    if parts.is_empty() { None } else { Some(parts.join("; ")) }
+}
+
+/// What the sources cover for a feature, for an `unknown`.
+fn covered_by(kb: &KnowledgeBase, feature: usize) -> String {
+    let mut parts: Vec<String> = Vec::new();
+    if kb.row_of(feature).is_some() {
+        parts.push(format!(
+            "the support table covers {}",
+            kb.deployments
+                .iter()
+                .map(|d| d.short.as_str())
+                .collect::<Vec<_>>()
+                .join("; ")
+        ));
+    }
+    let statements: Vec<&str> = kb
+        .statements
+        .iter()
+        .filter(|s| s.feature == feature)
+        .map(|s| s.when.text.as_str())
+        .collect();
+    if !statements.is_empty() {
+        parts.push(format!("other sources cover {}", statements.join("; ")));
+    }
+    if parts.is_empty() {
+        "no source speaks of this feature with any topology".to_owned()
+    } else {
+        parts.join("; ")
+    }
+}
+
+/// A set of products of one role, named as briefly as the data allows.
+#[must_use]
+pub fn describe_set(kb: &KnowledgeBase, role: usize, products: &[usize]) -> String {
+    let all = &kb.roles[role].products;
+    if products.len() == all.len() {
+        return format!("any {}", kb.roles[role].name);
+    }
+    let mut rest: Vec<usize> = products.to_vec();
+    let mut names = Vec::new();
+    for f in kb.families.iter().filter(|f| f.role == role && f.members.len() > 1) {
+        if f.members.iter().all(|m| rest.contains(m)) {
+            names.push(f.name.clone());
+            rest.retain(|p| !f.members.contains(p));
+        }
+    }
+    names.extend(rest.iter().map(|&p| kb.products[p].name.clone()));
+    match names.len() {
+        0 => "nothing".to_owned(),
+        1 => names.remove(0),
+        _ => {
+            let last = names.pop().unwrap_or_default();
+            format!("{} or {last}", names.join(", "))
+        }
+    }
+}
+
+/// The stated part of a topology: "Exchange Server 2010 + Lync Server 2010".
+#[must_use]
+pub fn describe_cube(kb: &KnowledgeBase, t: &Cube) -> String {
+    let u = &kb.universe;
+    let parts: Vec<String> = (0..kb.roles.len())
+        .filter(|&r| !u.is_free(t, r))
+        .map(|r| describe_set(kb, r, &u.allowed(t, r).collect::<Vec<_>>()))
+        .collect();
+    if parts.is_empty() {
+        "any topology".to_owned()
+    } else {
+        parts.join(" + ")
+    }
+}
+
+/// Each cube of `region` (within `t`), as the roles it restricts beyond `t`.
+#[must_use]
+pub fn describe_region(kb: &KnowledgeBase, t: &Cube, region: &Region) -> Vec<String> {
+    let u = &kb.universe;
+    let mut out: Vec<String> = Vec::new();
+    for c in region.cubes() {
+        let c = c.intersect(t);
+        let parts: Vec<String> = (0..kb.roles.len())
+            .filter(|&r| u.allowed(&c, r).count() != u.allowed(t, r).count())
+            .map(|r| {
+                let set: Vec<usize> = u.allowed(&c, r).collect();
+                format!("the {} is {}", kb.roles[r].name, describe_set(kb, r, &set))
+            })
+            .collect();
+        let s = if parts.is_empty() {
+            "as stated".to_owned()
+        } else {
+            parts.join(" and ")
+        };
+        if !out.contains(&s) {
+            out.push(s);
+        }
+    }
+    out
+}

@@ -1,0 +1,422 @@
+//! The answering engine: from a parsed [`Question`] to an [`Answer`] with its verdict, every
+//! reason with its source, and the smallest changes that make it `yes`.
+//!
+//! It never does IO. Everything it says is derived from the knowledge base.
+
+pub mod eval;
+mod suggest;
+
+use jiff::civil::Date;
+
+use crate::kb::KnowledgeBase;
+use crate::names::Entity;
+use crate::query::{Kind, Mention, Question};
+use crate::region::Cube;
+
+pub use eval::{Evaluation, Outcome, Reason, ReasonKind, Verdict, describe_cube, describe_set, evaluate};
+pub use suggest::{Change, Fix, fixes, steps_for};
+
+/// How an ambiguous name was read.
+#[derive(Debug, Clone)]
+pub struct Reading {
+    /// The name as written.
+    pub text: String,
+    /// What it was taken to mean.
+    pub taken: String,
+    /// Other readings and the verdict each would give, when it differs.
+    pub others: Vec<(String, Verdict)>,
+}
+
+/// The answer about one feature.
+#[derive(Debug, Clone)]
+pub struct FeatureAnswer {
+    pub evaluation: Evaluation,
+    pub suggestions: Vec<Fix>,
+    /// Prerequisite steps, in order (for `Needs` questions and suggestions).
+    pub steps: Vec<usize>,
+    pub conflicts: Vec<usize>,
+    pub limits: Vec<usize>,
+}
+
+/// A feature whose verdict changes between two topologies.
+#[derive(Debug, Clone)]
+pub struct Change2 {
+    pub feature: usize,
+    pub from: Verdict,
+    pub to: Verdict,
+}
+
+/// Everything an answer says.
+#[derive(Debug, Clone)]
+pub struct Answer {
+    pub question: String,
+    pub kind: Kind,
+    pub as_of: Date,
+    /// The topology, as read (for a diff: the one moved to).
+    pub topology: Cube,
+    /// For a diff: the one moved from.
+    pub from: Option<Cube>,
+    /// The overall verdict: of the one feature asked about, or the worst of several.
+    pub verdict: Verdict,
+    /// One per feature asked about (a check, why or needs question).
+    pub features: Vec<FeatureAnswer>,
+    /// For a listing: every feature of the table and its verdict.
+    pub listing: Vec<(usize, Verdict)>,
+    /// For a diff: the features whose verdict changes.
+    pub changes: Vec<Change2>,
+    pub readings: Vec<Reading>,
+    /// Names with a version the knowledge base does not know.
+    pub unknown_versions: Vec<String>,
+}
+
+/// Build the topology the mentions describe, for one choice of reading per ambiguous mention.
+fn topology(kb: &KnowledgeBase, mentions: &[Mention], choice: &[Vec<Entity>]) -> Cube {
+    let u = &kb.universe;
+    // Per role: the products named for it (a union); a role nobody names stays free.
+    let mut named: Vec<Option<Vec<usize>>> = vec![None; kb.roles.len()];
+    let mut modes: Vec<Option<usize>> = vec![None; kb.roles.len()];
+    let mut cube = u.full();
+    for (i, m) in mentions.iter().enumerate() {
+        for &e in &choice[i] {
+            match e {
+                Entity::Product(p) => named[kb.products[p].role].get_or_insert_with(Vec::new).push(p),
+                Entity::Family(f) => named[kb.families[f].role]
+                    .get_or_insert_with(Vec::new)
+                    .extend(&kb.families[f].members),
+                Entity::Role(r) => {
+                    named[r].get_or_insert_with(|| kb.roles[r].products.clone());
+                }
+                Entity::Mode(md) => {
+                    // A mode qualifies the name next to it ("Exchange on-premises").
+                    if let Some(r) = adjacent_role(kb, mentions, choice, i) {
+                        modes[r] = Some(md);
+                    }
+                }
+                Entity::Deployment(d) => {
+                    if let Some(c) = kb.deployments[d].when.region.cubes().first() {
+                        cube = cube.intersect(c);
+                    }
+                }
+                Entity::Feature(_) => {}
+            }
+            let _ = m;
+        }
+    }
+    for (r, set) in named.into_iter().enumerate() {
+        let mut set = set.unwrap_or_else(|| kb.roles[r].products.clone());
+        if let Some(md) = modes[r] {
+            set.retain(|&p| kb.products[p].deployment == Some(md));
+        }
+        if set.len() != kb.roles[r].products.len() || modes[r].is_some() {
+            cube = cube.intersect(&u.restrict(r, set));
+        }
+    }
+    cube
+}
+
+/// The role of the name next to mention `i`, for a deployment mode.
+fn adjacent_role(kb: &KnowledgeBase, mentions: &[Mention], choice: &[Vec<Entity>], i: usize) -> Option<usize> {
+    let role_of = |j: usize| -> Option<usize> {
+        choice.get(j)?.iter().find_map(|e| match *e {
+            Entity::Product(p) => Some(kb.products[p].role),
+            Entity::Family(f) => Some(kb.families[f].role),
+            Entity::Role(r) => Some(r),
+            _ => None,
+        })
+    };
+    let near = |j: usize| mentions.get(j).is_some_and(|m| m.word.abs_diff(mentions[i].word) <= 3);
+    // "Exchange on-premises" (the mode after) is the common order; then "on-premises Exchange".
+    if i > 0
+        && near(i - 1)
+        && let Some(r) = role_of(i - 1)
+    {
+        return Some(r);
+    }
+    if near(i + 1) { role_of(i + 1) } else { None }
+}
+
+/// The readings of the mentions: each mention's entities grouped by what they are, and for an
+/// ambiguous one, each alone and all together. The first reading is the preferred one.
+/// One reading of the topology's mentions: the entities taken for each mention, and for each
+/// ambiguous mention (by index) a label of the reading.
+type Choice = (Vec<Vec<Entity>>, Vec<(usize, String)>);
+
+fn readings(kb: &KnowledgeBase, mentions: &[Mention]) -> Vec<Choice> {
+    let role_of = |e: &Entity| match *e {
+        Entity::Product(p) => Some(kb.products[p].role),
+        Entity::Family(f) => Some(kb.families[f].role),
+        Entity::Role(r) => Some(r),
+        _ => None,
+    };
+    // Roles fixed by unambiguous mentions.
+    let fixed: Vec<usize> = mentions
+        .iter()
+        .filter(|m| m.entities.len() == 1)
+        .filter_map(|m| role_of(&m.entities[0]))
+        .collect();
+    let mut options: Vec<Vec<(Vec<Entity>, String)>> = Vec::new();
+    for m in mentions {
+        let mut ents: Vec<Entity> = m.entities.clone();
+        // A mode next to a name, or a column on its own.
+        if ents.iter().any(|e| matches!(e, Entity::Mode(_))) && ents.iter().any(|e| matches!(e, Entity::Deployment(_)))
+        {
+            let i = mentions.iter().position(|x| x == m).unwrap_or(0);
+            let trial: Vec<Vec<Entity>> = mentions.iter().map(|x| x.entities.clone()).collect();
+            if adjacent_role(kb, mentions, &trial, i).is_some() {
+                ents.retain(|e| matches!(e, Entity::Mode(_)));
+            } else {
+                ents.retain(|e| matches!(e, Entity::Deployment(_)));
+            }
+        }
+        if ents.len() <= 1 {
+            options.push(vec![(ents, String::new())]);
+            continue;
+        }
+        // Drop readings whose role another name already fixes.
+        let open: Vec<Entity> = ents
+            .iter()
+            .copied()
+            .filter(|e| role_of(e).is_none_or(|r| !fixed.contains(&r)))
+            .collect();
+        let ents = if open.is_empty() { ents } else { open };
+        if ents.len() == 1 {
+            options.push(vec![(ents.clone(), entity_name(kb, ents[0]))]);
+            continue;
+        }
+        let mut opts = Vec::new();
+        let roles: Vec<Option<usize>> = ents.iter().map(role_of).collect();
+        let distinct = roles.iter().flatten().collect::<std::collections::HashSet<_>>().len() == ents.len();
+        if distinct {
+            let all = ents
+                .iter()
+                .map(|&e| entity_name(kb, e))
+                .collect::<Vec<_>>()
+                .join(" with the ");
+            opts.push((ents.clone(), all));
+        }
+        for &e in &ents {
+            opts.push((vec![e], entity_name(kb, e)));
+        }
+        options.push(opts);
+    }
+    // The cartesian product, capped.
+    let mut out: Vec<Choice> = vec![(Vec::new(), Vec::new())];
+    for (i, opts) in options.iter().enumerate() {
+        let mut next = Vec::new();
+        for (choice, labels) in &out {
+            for (ents, label) in opts {
+                let mut c = choice.clone();
+                c.push(ents.clone());
+                let mut l = labels.clone();
+                if opts.len() > 1 {
+                    l.push((i, label.clone()));
+                }
+                next.push((c, l));
+                if next.len() >= 16 {
+                    break;
+                }
+            }
+        }
+        out = next;
+    }
+    out
+}
+
+fn entity_name(kb: &KnowledgeBase, e: Entity) -> String {
+    match e {
+        Entity::Product(p) => kb.products[p].name.clone(),
+        Entity::Family(f) => kb.families[f].name.clone(),
+        Entity::Role(r) => kb.roles[r].name.clone(),
+        Entity::Mode(m) => kb.modes[m].name.clone(),
+        Entity::Deployment(d) => kb.deployments[d].name.clone(),
+        Entity::Feature(f) => kb.features[f].name.clone(),
+    }
+}
+
+/// The features a question's feature mentions denote; for an ambiguous name, the one whose
+/// client or mail client the question names, else every candidate.
+fn features_of(kb: &KnowledgeBase, q: &Question, t: &Cube) -> Vec<Vec<usize>> {
+    let u = &kb.universe;
+    q.features
+        .iter()
+        .map(|m| {
+            let cands: Vec<usize> = m
+                .entities
+                .iter()
+                .filter_map(|e| if let Entity::Feature(f) = e { Some(*f) } else { None })
+                .collect();
+            if cands.len() <= 1 {
+                return cands;
+            }
+            let picked: Vec<usize> = cands
+                .iter()
+                .copied()
+                .filter(|&f| {
+                    kb.features[f].provided_by.iter().any(|p| match *p {
+                        crate::kb::Provider::Product(p) => {
+                            let r = kb.products[p].role;
+                            !u.is_free(t, r) && u.allowed(t, r).all(|x| x == p)
+                        }
+                        crate::kb::Provider::Family(_) => false,
+                    })
+                })
+                .collect();
+            if picked.is_empty() { cands } else { picked }
+        })
+        .collect()
+}
+
+/// Answer a parsed question as of a date.
+#[must_use]
+pub fn answer(kb: &KnowledgeBase, q: &Question, as_of: Date) -> Answer {
+    let all_readings = readings(kb, &q.topology);
+    // Evaluate each reading; the first is preferred.
+    let evaluate_reading = |choice: &[Vec<Entity>]| -> (Cube, Vec<(usize, Evaluation)>) {
+        let t = topology(kb, &q.topology, choice);
+        let feats: Vec<usize> = features_of(kb, q, &t).into_iter().flatten().collect();
+        let evals = feats.iter().map(|&f| (f, evaluate(kb, f, &t, as_of))).collect();
+        (t, evals)
+    };
+    let (first_choice, first_labels) = all_readings.first().cloned().unwrap_or_default();
+    let (t, evals) = evaluate_reading(&first_choice);
+    let verdict_of = |evals: &[(usize, Evaluation)]| evals.iter().map(|(_, e)| e.verdict).max();
+
+    let mut readings_out = Vec::new();
+    if !first_labels.is_empty() {
+        let mine = verdict_of(&evals);
+        for (mi, label) in &first_labels {
+            let mut others = Vec::new();
+            for (choice, labels) in all_readings.iter().skip(1) {
+                // Readings that differ from the preferred one in this mention only.
+                let differs_here = labels.iter().any(|(j, l)| j == mi && l != label);
+                let same_elsewhere = labels
+                    .iter()
+                    .all(|(j, l)| j == mi || first_labels.iter().any(|(k, m)| k == j && m == l));
+                if !differs_here || !same_elsewhere {
+                    continue;
+                }
+                let (_, ev) = evaluate_reading(choice);
+                let v = verdict_of(&ev);
+                if v != mine
+                    && let Some(v) = v
+                {
+                    let other = labels
+                        .iter()
+                        .find(|(j, _)| j == mi)
+                        .map(|(_, l)| l.clone())
+                        .unwrap_or_default();
+                    others.push((other, v));
+                }
+            }
+            readings_out.push(Reading {
+                text: q.topology[*mi].text.clone(),
+                taken: label.clone(),
+                others,
+            });
+        }
+    }
+
+    let unknown_versions: Vec<String> = q.unknown_versions.iter().map(|v| v.text.clone()).collect();
+    let mut answer = Answer {
+        question: q.text.clone(),
+        kind: q.kind,
+        as_of,
+        topology: t.clone(),
+        from: None,
+        verdict: Verdict::Unknown,
+        features: Vec::new(),
+        listing: Vec::new(),
+        changes: Vec::new(),
+        readings: readings_out,
+        unknown_versions,
+    };
+
+    match q.kind {
+        Kind::Check | Kind::Why | Kind::Needs => {
+            for (f, ev) in evals {
+                let mut ev = ev;
+                if !answer.unknown_versions.is_empty() {
+                    // A version nobody documents: nothing can be said of it.
+                    ev.verdict = Verdict::Unknown;
+                    ev.conditions.clear();
+                }
+                let suggestions = if ev.verdict == Verdict::Yes || !answer.unknown_versions.is_empty() {
+                    Vec::new()
+                } else {
+                    suggest::fixes(kb, f, &t, as_of)
+                };
+                let steps = suggest::steps_for(kb, f, &t);
+                let conflicts = kb
+                    .conflicts
+                    .iter()
+                    .enumerate()
+                    .filter(|(_, c)| {
+                        c.features.contains(&f) && c.when.as_ref().is_none_or(|w| w.region.meets(&kb.universe, &t))
+                    })
+                    .map(|(i, _)| i)
+                    .collect();
+                let limits = kb
+                    .limits
+                    .iter()
+                    .enumerate()
+                    .filter(|(_, l)| l.features.contains(&f))
+                    .map(|(i, _)| i)
+                    .collect();
+                answer.features.push(FeatureAnswer {
+                    evaluation: ev,
+                    suggestions,
+                    steps,
+                    conflicts,
+                    limits,
+                });
+            }
+            answer.verdict = answer
+                .features
+                .iter()
+                .map(|f| f.evaluation.verdict)
+                .max()
+                .unwrap_or(Verdict::Unknown);
+        }
+        Kind::WhatWorks | Kind::WhatFails => {
+            let known = answer.unknown_versions.is_empty();
+            for f in 0..kb.features.len() {
+                let v = if known {
+                    evaluate(kb, f, &t, as_of).verdict
+                } else {
+                    Verdict::Unknown
+                };
+                let keep = match q.kind {
+                    Kind::WhatWorks => matches!(v, Verdict::Yes | Verdict::Conditional),
+                    _ => v == Verdict::No,
+                };
+                if keep {
+                    answer.listing.push((f, v));
+                }
+            }
+            answer.verdict = if known { Verdict::Yes } else { Verdict::Unknown };
+        }
+        Kind::Diff => {
+            let from_readings = readings(kb, &q.from);
+            let from_choice = from_readings.first().map(|r| r.0.clone()).unwrap_or_default();
+            let from = topology(kb, &q.from, &from_choice);
+            for f in 0..kb.features.len() {
+                let a = evaluate(kb, f, &from, as_of).verdict;
+                let b = evaluate(kb, f, &t, as_of).verdict;
+                if a != b {
+                    answer.changes.push(Change2 {
+                        feature: f,
+                        from: a,
+                        to: b,
+                    });
+                }
+            }
+            answer.from = Some(from);
+            answer.verdict = if answer.unknown_versions.is_empty() {
+                Verdict::Yes
+            } else {
+                Verdict::Unknown
+            };
+        }
+    }
+    answer
+}

@@ -1,0 +1,271 @@
+//! The smallest changes that make a feature work, each verified by asking again.
+//!
+//! A change puts one product in one role: an upgrade of a stated product, or a choice for a
+//! role the question left open. Fixes are searched by size — every single change, then every
+//! pair, then every triple, over the roles that matter to the feature — and the search stops
+//! at the first size that has one, so each fix is minimal. Every fix is re-evaluated and kept
+//! only if the answer becomes `yes`. Among fixes of one size, the closest come first: the same
+//! product line, the nearest newer version, the same deployment.
+
+use jiff::civil::Date;
+
+use super::eval::{Verdict, evaluate};
+use crate::kb::KnowledgeBase;
+use crate::region::Cube;
+
+/// Put `to` in `role` (replacing what the question named there, if anything).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Change {
+    pub role: usize,
+    /// What the question named in the role; empty when it left the role open.
+    pub from: Vec<usize>,
+    pub to: usize,
+}
+
+/// A set of changes that makes the answer `yes`, verified.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Fix {
+    /// In the order they must be done: server-side roles before clients.
+    pub changes: Vec<Change>,
+    /// The verdict after the changes: always `yes`.
+    pub result: Verdict,
+}
+
+/// At most this many fixes are shown.
+const MAX_FIXES: usize = 3;
+/// At most this many re-evaluations per question.
+const MAX_TRIES: usize = 4000;
+
+/// The roles whose product changes the answer for a feature: those any of its facts restrict.
+fn relevant_roles(kb: &KnowledgeBase, feature: usize) -> Vec<usize> {
+    let u = &kb.universe;
+    let mut regions = Vec::new();
+    let mut stack = vec![feature];
+    let mut seen = Vec::new();
+    while let Some(f) = stack.pop() {
+        if seen.contains(&f) {
+            continue;
+        }
+        seen.push(f);
+        if kb.row_of(f).is_some() {
+            regions.extend(kb.deployments.iter().map(|d| &d.when.region));
+            if let Some(row) = kb.row_of(f) {
+                for c in &row.cells {
+                    if let crate::kb::Support::Conditional { requires, .. } = c {
+                        regions.push(&requires.region);
+                    }
+                }
+            }
+        }
+        regions.extend(kb.statements.iter().filter(|s| s.feature == f).map(|s| &s.when.region));
+        for r in kb.rules.iter().filter(|r| r.features.contains(&f)) {
+            regions.push(&r.requires.region);
+            if let Some(w) = &r.when {
+                regions.push(&w.region);
+            }
+        }
+        stack.extend(&kb.features[f].requires);
+    }
+    (0..kb.roles.len())
+        .filter(|&role| {
+            regions
+                .iter()
+                .any(|reg| reg.cubes().iter().any(|c| !u.is_free(c, role)))
+        })
+        .collect()
+}
+
+fn retired(kb: &KnowledgeBase, product: usize, date: Date) -> bool {
+    kb.lifecycle
+        .iter()
+        .any(|l| l.product == product && l.retired.is_some_and(|r| r <= date))
+}
+
+/// How far a product is from what the question named: same line and the nearest newer version
+/// first.
+fn distance(kb: &KnowledgeBase, from: &[usize], to: usize) -> i64 {
+    let p = &kb.products[to];
+    let Some(&current) = from.first() else {
+        // An open role: prefer the data's order, newer versions first.
+        return -p.version.unwrap_or(0) / 1000;
+    };
+    let c = &kb.products[current];
+    let same_line = p.families.iter().any(|f| c.families.contains(f));
+    let mut d = if same_line { 0 } else { 100 };
+    if p.deployment != c.deployment {
+        d += 50;
+    }
+    match (p.version, c.version) {
+        (Some(a), Some(b)) if a >= b => d += a - b,
+        (Some(a), Some(b)) => d += 200 + (b - a),
+        _ => d += 30,
+    }
+    d
+}
+
+/// The smallest verified changes that make `feature` work on `t`, as of `date`.
+#[must_use]
+pub fn fixes(kb: &KnowledgeBase, feature: usize, t: &Cube, date: Date) -> Vec<Fix> {
+    let u = &kb.universe;
+    let roles = relevant_roles(kb, feature);
+    // Candidates per role, closest first; products retired by the date are no fix.
+    let candidates: Vec<(usize, Vec<usize>, Vec<usize>)> = roles
+        .iter()
+        .map(|&r| {
+            let current: Vec<usize> = if u.is_free(t, r) {
+                Vec::new()
+            } else {
+                u.allowed(t, r).collect()
+            };
+            let mut c: Vec<usize> = kb.roles[r]
+                .products
+                .iter()
+                .copied()
+                .filter(|&p| !(retired(kb, p, date) || current.len() == 1 && current[0] == p))
+                .collect();
+            c.sort_by_key(|&p| (distance(kb, &current, p), p));
+            (r, current, c)
+        })
+        .collect();
+    let mut tries = 0;
+    for size in 1..=3.min(candidates.len()) {
+        let mut found: Vec<(i64, Fix)> = Vec::new();
+        for combo in combinations(candidates.len(), size) {
+            let mut idx = vec![0usize; size];
+            'assign: loop {
+                if tries >= MAX_TRIES {
+                    break 'assign;
+                }
+                let mut t2 = t.clone();
+                let mut changes = Vec::new();
+                let mut cost = 0;
+                let mut ok = true;
+                for (k, &ci) in combo.iter().enumerate() {
+                    let (role, current, cands) = &candidates[ci];
+                    let Some(&p) = cands.get(idx[k]) else {
+                        ok = false;
+                        break;
+                    };
+                    t2 = replace_role(kb, &t2, *role, p);
+                    cost += distance(kb, current, p);
+                    changes.push(Change {
+                        role: *role,
+                        from: current.clone(),
+                        to: p,
+                    });
+                }
+                if ok {
+                    tries += 1;
+                    if evaluate(kb, feature, &t2, date).verdict == Verdict::Yes {
+                        found.push((
+                            cost,
+                            Fix {
+                                changes,
+                                result: Verdict::Yes,
+                            },
+                        ));
+                    }
+                }
+                // Next assignment (odometer).
+                let mut k = size;
+                loop {
+                    if k == 0 {
+                        break 'assign;
+                    }
+                    k -= 1;
+                    idx[k] += 1;
+                    if idx[k] < candidates[combo[k]].2.len() {
+                        break;
+                    }
+                    idx[k] = 0;
+                    if k == 0 {
+                        break 'assign;
+                    }
+                }
+            }
+        }
+        if !found.is_empty() {
+            found.sort_by_key(|(c, f)| (*c, f.changes.iter().map(|c| c.to).collect::<Vec<_>>()));
+            return found.into_iter().take(MAX_FIXES).map(|(_, f)| f).collect();
+        }
+    }
+    Vec::new()
+}
+
+/// `t` with `role` holding exactly `product`.
+fn replace_role(kb: &KnowledgeBase, t: &Cube, role: usize, product: usize) -> Cube {
+    let u = &kb.universe;
+    let mut others = u.full();
+    for r in 0..kb.roles.len() {
+        if r != role {
+            others = others.intersect(&u.restrict(r, u.allowed(t, r).collect::<Vec<_>>()));
+        }
+    }
+    others.intersect(&u.restrict(role, [product]))
+}
+
+/// Every `k`-subset of `0..n`, in lexicographic order.
+fn combinations(n: usize, k: usize) -> Vec<Vec<usize>> {
+    let mut out = Vec::new();
+    let mut cur: Vec<usize> = (0..k).collect();
+    if k > n {
+        return out;
+    }
+    loop {
+        out.push(cur.clone());
+        let mut i = k;
+        loop {
+            if i == 0 {
+                return out;
+            }
+            i -= 1;
+            if cur[i] < n - k + i {
+                cur[i] += 1;
+                for j in i + 1..k {
+                    cur[j] = cur[j - 1] + 1;
+                }
+                break;
+            }
+        }
+    }
+}
+
+/// The prerequisite steps of a feature and of the features it requires, with the steps they
+/// must follow, that apply to `t`, in the order they must be done.
+#[must_use]
+pub fn steps_for(kb: &KnowledgeBase, feature: usize, t: &Cube) -> Vec<usize> {
+    let u = &kb.universe;
+    let mut steps: Vec<usize> = Vec::new();
+    let mut features = vec![feature];
+    let mut seen_features = Vec::new();
+    while let Some(f) = features.pop() {
+        if seen_features.contains(&f) {
+            continue;
+        }
+        seen_features.push(f);
+        features.extend(&kb.features[f].requires);
+        let mut stack: Vec<usize> = kb.features[f].steps.clone();
+        while let Some(s) = stack.pop() {
+            if steps.contains(&s) {
+                continue;
+            }
+            steps.push(s);
+            stack.extend(&kb.steps[s].after);
+        }
+    }
+    steps.retain(|&s| kb.steps[s].when.as_ref().is_none_or(|w| w.region.meets(u, t)));
+    steps.sort_unstable();
+    kb.graph.order_steps(&steps)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::combinations;
+
+    #[test]
+    fn combinations_are_complete() {
+        assert_eq!(combinations(3, 2), [[0, 1], [0, 2], [1, 2]]);
+        assert_eq!(combinations(2, 3).len(), 0);
+        assert_eq!(combinations(4, 1).len(), 4);
+    }
+}

@@ -1,0 +1,687 @@
+//! Questions: from the words an administrator types to a [`Question`] of known names.
+//!
+//! `grammar/QUERY.md` documents the language. [`lex`] splits the text (nom); [`parse`] finds
+//! the kind of question from its lead words, then reads names by longest match against every
+//! alias of the knowledge base ([`NameIndex`]); filler words are skipped; anything else is an
+//! error with a caret under it and a did-you-mean.
+
+pub mod lex;
+
+use std::ops::Range;
+
+use crate::diag::{Diagnostic, closest, one_of};
+use crate::kb::KnowledgeBase;
+use crate::names::{Entity, NameIndex, Word, key, words};
+
+/// Longest question accepted, in bytes.
+pub const MAX_QUESTION_BYTES: usize = 4096;
+
+/// What is asked.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum Kind {
+    /// Does a feature work with a topology?
+    Check,
+    /// Why (not) — the same answer, explained in full.
+    Why,
+    /// What is needed for a feature: the answer, the changes, the prerequisite steps.
+    Needs,
+    /// Which features work with a topology.
+    WhatWorks,
+    /// Which features do not work with a topology.
+    WhatFails,
+    /// What changes from one topology to another.
+    Diff,
+}
+
+/// A name found in the question.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Mention {
+    /// Everything the words can denote; more than one when the name is ambiguous.
+    pub entities: Vec<Entity>,
+    /// Byte span in the question.
+    pub span: Range<usize>,
+    /// The words as written.
+    pub text: String,
+    /// Index of its first word.
+    pub word: usize,
+}
+
+/// A product line named with a version the knowledge base does not know: "Exchange 2007".
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct UnknownVersion {
+    pub role: usize,
+    pub text: String,
+    pub span: Range<usize>,
+}
+
+/// A parsed question.
+#[derive(Debug, Clone)]
+pub struct Question {
+    pub text: String,
+    pub kind: Kind,
+    pub features: Vec<Mention>,
+    /// The topology asked about (for a diff: the one moved to).
+    pub topology: Vec<Mention>,
+    /// For a diff: the topology moved from.
+    pub from: Vec<Mention>,
+    pub unknown_versions: Vec<UnknownVersion>,
+}
+
+/// Filler words, in folded form (see [`crate::names`]), in the three languages of the sources.
+const FILLER: &[&str] = &[
+    // English
+    "a",
+    "an",
+    "the",
+    "doe",
+    "do",
+    "did",
+    "is",
+    "are",
+    "was",
+    "be",
+    "will",
+    "would",
+    "should",
+    "could",
+    "can",
+    "cannot",
+    "may",
+    "might",
+    "it",
+    "thi",
+    "that",
+    "there",
+    "work",
+    "working",
+    "worked",
+    "function",
+    "functioning",
+    "run",
+    "with",
+    "and",
+    "or",
+    "on",
+    "in",
+    "into",
+    "at",
+    "for",
+    "of",
+    "to",
+    "from",
+    "by",
+    "via",
+    "using",
+    "use",
+    "used",
+    "supported",
+    "support",
+    "supporting",
+    "available",
+    "possible",
+    "enabled",
+    "able",
+    "allowed",
+    "compatible",
+    "combination",
+    "combined",
+    "together",
+    "along",
+    "between",
+    "plus",
+    "also",
+    "both",
+    "either",
+    "all",
+    "any",
+    "i",
+    "we",
+    "our",
+    "my",
+    "me",
+    "you",
+    "your",
+    "their",
+    "user",
+    "people",
+    "org",
+    "organization",
+    "organisation",
+    "company",
+    "environment",
+    "deployment",
+    "setup",
+    "scenario",
+    "topology",
+    "running",
+    "have",
+    "ha",
+    "having",
+    "get",
+    "when",
+    "if",
+    "then",
+    "still",
+    "yet",
+    "not",
+    "no",
+    "doesn",
+    "isn",
+    "aren",
+    "won",
+    "don",
+    "didn",
+    "wasn",
+    "t",
+    "s",
+    "d",
+    "ll",
+    "ve",
+    "re",
+    "m",
+    "what",
+    "which",
+    "why",
+    "how",
+    "who",
+    "whether",
+    "feature",
+    "capability",
+    "integration",
+    "integrate",
+    "integrated",
+    "integrating",
+    "need",
+    "needed",
+    "require",
+    "required",
+    "requirement",
+    "prerequisite",
+    "make",
+    "set",
+    "up",
+    "enable",
+    "configure",
+    "setting",
+    "list",
+    "show",
+    "tell",
+    "explain",
+    "please",
+    "ok",
+    "okay",
+    "hi",
+    "hello",
+    "currently",
+    "today",
+    "now",
+    "right",
+    "exactly",
+    "only",
+    "just",
+    "really",
+    "version",
+    "edition",
+    "release",
+    "server",
+    "product",
+    "side",
+    "something",
+    "thing",
+    "change",
+    "changing",
+    "migrate",
+    "migrating",
+    "migration",
+    "move",
+    "moving",
+    "upgrade",
+    "upgrading",
+    "go",
+    "going",
+    "switch",
+    "switching",
+    "gain",
+    "lose",
+    "compare",
+    "difference",
+    "against",
+    "v",
+    "v",
+    "vs",
+    "versus",
+    "after",
+    "before",
+    "fine",
+    "well",
+    "properly",
+    "correctly",
+    "fully",
+    "partially",
+    "under",
+    "over",
+    "about",
+    "within",
+    "inside",
+    "over",
+    "behind",
+    "than",
+    "so",
+    "such",
+    "these",
+    "those",
+    "other",
+    "else",
+    "etc",
+    "like",
+    "same",
+    "work?",
+    // French
+    "est",
+    "ce",
+    "que",
+    "qu",
+    "qui",
+    "quoi",
+    "le",
+    "la",
+    "les",
+    "l",
+    "un",
+    "une",
+    "de",
+    "du",
+    "de",
+    "des",
+    "et",
+    "ou",
+    "avec",
+    "sur",
+    "pour",
+    "en",
+    "dan",
+    "par",
+    "fonctionne",
+    "fonctionnent",
+    "marche",
+    "marchent",
+    "pri",
+    "charge",
+    "prise",
+    "prend",
+    "prennent",
+    "il",
+    "elle",
+    "on",
+    "je",
+    "nou",
+    "vou",
+    "mon",
+    "notre",
+    "quelle",
+    "quel",
+    "quelles",
+    "quels",
+    "pourquoi",
+    "comment",
+    "faut",
+    "besoin",
+    "fonctionnalite",
+    "ne",
+    "pa",
+    "peut",
+    "peux",
+    "utiliser",
+    "utilisateur",
+    "se",
+    "sont",
+    "entre",
+    "a",
+    "au",
+    "aux",
+    // Chinese
+    "是",
+    "否",
+    "支",
+    "持",
+    "和",
+    "与",
+    "在",
+    "吗",
+    "中",
+    "的",
+    "能",
+    "否",
+    "可",
+    "以",
+    "使",
+    "用",
+    "什",
+    "么",
+    "为",
+    "哪",
+    "些",
+    "功",
+    "能",
+    "及",
+    "或",
+    "吧",
+    "呢",
+    "了",
+    "我",
+    "们",
+    "下",
+];
+
+fn is_filler(w: &str) -> bool {
+    FILLER.contains(&w)
+}
+
+fn has(words: &[Word], seq: &[&str]) -> Option<usize> {
+    words
+        .windows(seq.len())
+        .position(|win| win.iter().zip(seq).all(|(w, s)| w.text == *s))
+}
+
+fn starts(words: &[Word], seq: &[&str]) -> bool {
+    words.len() >= seq.len() && words.iter().zip(seq).all(|(w, s)| w.text == *s)
+}
+
+/// Parse a question against a knowledge base.
+///
+/// # Errors
+/// A question that is empty, too long, names nothing, or has a word that is no name and no
+/// filler: a diagnostic with a caret under the question.
+#[allow(clippy::result_large_err)] // one per question, on the way to the user
+pub fn parse(kb: &KnowledgeBase, index: &NameIndex, text: &str) -> Result<Question, Diagnostic> {
+    if text.len() > MAX_QUESTION_BYTES {
+        let mut cut = MAX_QUESTION_BYTES;
+        while !text.is_char_boundary(cut) {
+            cut -= 1;
+        }
+        return Err(Diagnostic::new(format!(
+            "the question is {} bytes long; questions are limited to {MAX_QUESTION_BYTES}",
+            text.len()
+        ))
+        .at(0, cut..cut + 1)
+        .label("the limit is here"));
+    }
+    let ws = words(text);
+    if ws.is_empty() {
+        return Err(Diagnostic::new("the question is empty")
+            .note("ask for example: does high-resolution photo work with Exchange 2013 and Lync Server 2013?"));
+    }
+
+    // The lead words decide the kind of question.
+    let lower: Vec<&str> = ws.iter().map(|w| w.text.as_str()).collect();
+    let negated = ["not", "doesn", "isn", "won", "don", "cannot", "aren", "pa", "ne", "不"]
+        .iter()
+        .any(|n| lower.iter().take(6).any(|w| w == n));
+    let mut kind = if starts(&ws, &["why"]) || starts(&ws, &["pourquoi"]) || starts(&ws, &["为", "什", "么"]) {
+        Kind::Why
+    } else if [
+        "need",
+        "needed",
+        "require",
+        "required",
+        "requirement",
+        "prerequisite",
+        "besoin",
+        "faut",
+    ]
+    .iter()
+    .any(|m| lower.iter().take(8).any(|w| w == m))
+        || (starts(&ws, &["how"])
+            && lower
+                .iter()
+                .take(5)
+                .any(|w| ["enable", "get", "set", "configure", "make"].contains(w)))
+    {
+        Kind::Needs
+    } else {
+        Kind::Check
+    };
+    let diff_at = {
+        let from = ws.iter().position(|w| w.text == "from");
+        from.and_then(|f| {
+            ws.iter()
+                .enumerate()
+                .skip(f + 1)
+                .find(|(_, w)| w.text == "to" || w.text == "into" || w.text == "vers")
+                .map(|(i, _)| (f, i))
+        })
+        .or_else(|| {
+            // "A → B"
+            let arrow = text.find(['→', '>'])?;
+            let i = ws.iter().position(|w| w.span.start > arrow)?;
+            Some((0, i))
+        })
+    };
+    let listing = starts(&ws, &["what"])
+        || starts(&ws, &["which"])
+        || starts(&ws, &["list"])
+        || starts(&ws, &["show"])
+        || starts(&ws, &["quelle"])
+        || starts(&ws, &["quelles"])
+        || starts(&ws, &["quels"])
+        || has(&ws, &["哪", "些"]).is_some();
+
+    // Names, by longest match; filler skipped; the rest is an error.
+    let mut mentions: Vec<Mention> = Vec::new();
+    let mut unknown_versions = Vec::new();
+    let mut i = 0;
+    while i < ws.len() {
+        if let Some((len, entities)) = index.longest_match(&ws, i) {
+            // A filler word that happens to be an alias ("on", "a") only counts inside a longer name.
+            if !(len == 1
+                && is_filler(&ws[i].text)
+                && entities.iter().all(|e| matches!(e, Entity::Role(_) | Entity::Mode(_))))
+            {
+                let span = ws[i].span.start..ws[i + len - 1].span.end;
+                mentions.push(Mention {
+                    entities: entities.to_vec(),
+                    span: span.clone(),
+                    text: text[span].to_owned(),
+                    word: i,
+                });
+                i += len;
+                continue;
+            }
+        }
+        let w = &ws[i];
+        if w.text.chars().all(|c| c.is_ascii_digit()) {
+            // A number right after a product line: a version the knowledge base does not know.
+            if let Some(prev) = mentions.last_mut()
+                && prev.word + key(&prev.text).split(' ').count() == i
+                && let Some(role) = role_line(kb, &prev.entities)
+            {
+                let span = prev.span.start..w.span.end;
+                unknown_versions.push(UnknownVersion {
+                    role,
+                    text: text[span.clone()].to_owned(),
+                    span,
+                });
+                mentions.pop();
+                i += 1;
+                continue;
+            }
+        }
+        if is_filler(&w.text) {
+            i += 1;
+            continue;
+        }
+        return Err(unknown_word(index, text, &ws, i));
+    }
+
+    let (features, mut rest): (Vec<Mention>, Vec<Mention>) = mentions
+        .into_iter()
+        .partition(|m| m.entities.iter().all(|e| matches!(e, Entity::Feature(_))));
+    // A name that is both a feature and a product ("OWA") counts as the product when a
+    // feature is named too, and as the feature otherwise.
+    let mut features = features;
+    if features.is_empty()
+        && let Some(pos) = rest
+            .iter()
+            .position(|m| m.entities.iter().any(|e| matches!(e, Entity::Feature(_))))
+    {
+        let mut m = rest.remove(pos);
+        m.entities.retain(|e| matches!(e, Entity::Feature(_)));
+        features.push(m);
+    }
+    for m in &mut rest {
+        m.entities.retain(|e| !matches!(e, Entity::Feature(_)));
+    }
+
+    let (from, topology) = match diff_at {
+        Some((_, to_word)) if kind != Kind::Needs => {
+            kind = Kind::Diff;
+            let (a, b): (Vec<Mention>, Vec<Mention>) = rest.into_iter().partition(|m| m.word < to_word);
+            (a, b)
+        }
+        _ => (Vec::new(), rest),
+    };
+    if kind != Kind::Diff && features.is_empty() {
+        if listing || topology.is_empty() && !unknown_versions.is_empty() {
+            kind = if negated { Kind::WhatFails } else { Kind::WhatWorks };
+        } else if !topology.is_empty() || !unknown_versions.is_empty() {
+            kind = if negated { Kind::WhatFails } else { Kind::WhatWorks };
+            if !listing {
+                return Err(Diagnostic::new("the question names no feature")
+                    .at(0, 0..text.len())
+                    .label("which feature?")
+                    .note("name a feature, such as `high-resolution photo` or `unified contact store` (`interop features` lists them)")
+                    .note("or ask what works with a topology: `what works with Exchange 2013 and Lync Server 2013?`"));
+            }
+        }
+    }
+    if features.is_empty() && topology.is_empty() && from.is_empty() && unknown_versions.is_empty() {
+        return Err(Diagnostic::new("the question names no feature and no product")
+            .at(0, 0..text.len())
+            .note("`interop features` and `interop products` list the names")
+            .note("ask for example: does high-resolution photo work with Exchange 2010 and Lync 2010?"));
+    }
+    if kind == Kind::Diff && (from.is_empty() || topology.is_empty()) {
+        return Err(Diagnostic::new("a migration question needs a topology on each side")
+            .at(0, 0..text.len())
+            .note("ask for example: what changes from Exchange 2010 and Lync Server 2013 to Exchange 2016 and Skype for Business Server 2015?"));
+    }
+    Ok(Question {
+        text: text.to_owned(),
+        kind,
+        features,
+        topology,
+        from,
+        unknown_versions,
+    })
+}
+
+/// The role of a product line named without a known version: a role word, a family, or a
+/// product whose name leaves its version open.
+fn role_line(kb: &KnowledgeBase, entities: &[Entity]) -> Option<usize> {
+    entities.iter().find_map(|e| match *e {
+        Entity::Role(r) => Some(r),
+        Entity::Family(f) => Some(kb.families[f].role),
+        _ => None,
+    })
+}
+
+/// The error for a word that is neither a name nor filler, with the closest names.
+fn unknown_word(index: &NameIndex, text: &str, ws: &[Word], i: usize) -> Diagnostic {
+    let w = &ws[i];
+    // Compare with names of as many words as the question has left, up to three.
+    let mut best: Vec<String> = Vec::new();
+    for len in (1..=3).rev() {
+        if i + len > ws.len() {
+            continue;
+        }
+        let phrase = ws[i..i + len]
+            .iter()
+            .map(|w| w.text.as_str())
+            .collect::<Vec<_>>()
+            .join(" ");
+        let names: Vec<(&str, String)> = index
+            .display
+            .iter()
+            .map(|(n, _)| (n.as_str(), key(n)))
+            .filter(|(_, k)| k.split(' ').count() == len)
+            .collect();
+        let found = closest(&phrase, names.iter().map(|(_, k)| k.as_str()));
+        for f in found {
+            if let Some((n, _)) = names.iter().find(|(_, k)| k == f)
+                && !best.iter().any(|b| b == n)
+            {
+                best.push((*n).to_owned());
+            }
+        }
+        if !best.is_empty() {
+            break;
+        }
+    }
+    let refs: Vec<&str> = best.iter().map(String::as_str).take(3).collect();
+    Diagnostic::new(format!("unknown word `{}`", &text[w.span.clone()]))
+        .at(0, w.span.clone())
+        .label("not a product, feature or deployment the knowledge base knows")
+        .suggest(one_of(&refs))
+        .note("`interop features` and `interop products` list every name and alias")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn kb() -> (KnowledgeBase, NameIndex) {
+        let kb = crate::kb::load_embedded().unwrap();
+        let idx = NameIndex::build(&kb);
+        (kb, idx)
+    }
+
+    #[test]
+    fn the_mission_question_names_a_feature_and_two_products() {
+        let (kb, idx) = kb();
+        let q = parse(
+            &kb,
+            &idx,
+            "does high-resolution photo work with Exchange 2010 and Lync 2010?",
+        )
+        .unwrap();
+        assert_eq!(q.kind, Kind::Check);
+        assert_eq!(q.features.len(), 1);
+        assert_eq!(q.topology.len(), 2);
+        assert!(q.topology[1].entities.len() >= 2, "Lync 2010 is ambiguous");
+    }
+
+    #[test]
+    fn unknown_words_are_errors_with_a_suggestion() {
+        let (kb, idx) = kb();
+        let e = parse(&kb, &idx, "does UCS work with Exchnage 2013?").unwrap_err();
+        assert_eq!(e.span, Some(19..27));
+        assert!(e.suggestion.unwrap().contains("Exchange 2013"));
+    }
+
+    #[test]
+    fn unknown_versions_are_kept_not_rejected() {
+        let (kb, idx) = kb();
+        let q = parse(&kb, &idx, "does UCS work with Exchange 2007 and Lync Server 2013?").unwrap();
+        assert_eq!(q.unknown_versions.len(), 1);
+        assert_eq!(q.unknown_versions[0].text, "Exchange 2007");
+    }
+
+    #[test]
+    fn kinds_follow_the_lead_words() {
+        let (kb, idx) = kb();
+        let k = |t: &str| parse(&kb, &idx, t).unwrap().kind;
+        assert_eq!(k("why not UCS with Exchange 2010 and SfB Server 2015?"), Kind::Why);
+        assert_eq!(k("what do I need for UCS with Exchange 2013?"), Kind::Needs);
+        assert_eq!(k("what works with Exchange 2013 and SfB Server 2015?"), Kind::WhatWorks);
+        assert_eq!(
+            k("what doesn't work with Exchange 2010 and SfB Online?"),
+            Kind::WhatFails
+        );
+        assert_eq!(
+            k("what changes from Exchange 2010 and Lync Server 2013 to Exchange 2016 and SfB Server 2015?"),
+            Kind::Diff
+        );
+        assert_eq!(k("UCS with Exchange 2013 and SfB Server 2015?"), Kind::Check);
+    }
+}

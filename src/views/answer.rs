@@ -1,0 +1,450 @@
+//! `interop ask`: an answer as text (verdict first, then the reasons as a tree with their
+//! sources, then the fixes), as JSON (product.md's fields), or as Markdown.
+
+use std::fmt::Write as _;
+
+use serde_json::{Value, json};
+
+use crate::engine::{Answer, FeatureAnswer, Outcome, Reason, Verdict, describe_cube, describe_set};
+use crate::kb::{Cite, KnowledgeBase};
+use crate::query::Kind;
+
+/// Colours for the text view; empty strings when colour is off.
+#[derive(Debug, Clone, Copy)]
+pub struct Style {
+    pub yes: &'static str,
+    pub no: &'static str,
+    pub warn: &'static str,
+    pub dim: &'static str,
+    pub bold: &'static str,
+    pub reset: &'static str,
+}
+
+impl Style {
+    #[must_use]
+    pub fn plain() -> Self {
+        Style {
+            yes: "",
+            no: "",
+            warn: "",
+            dim: "",
+            bold: "",
+            reset: "",
+        }
+    }
+
+    #[must_use]
+    pub fn ansi() -> Self {
+        Style {
+            yes: "\x1b[32m",
+            no: "\x1b[31m",
+            warn: "\x1b[33m",
+            dim: "\x1b[2m",
+            bold: "\x1b[1m",
+            reset: "\x1b[0m",
+        }
+    }
+
+    fn verdict(&self, v: Verdict) -> &'static str {
+        match v {
+            Verdict::Yes => self.yes,
+            Verdict::No => self.no,
+            Verdict::Conditional | Verdict::Unknown => self.warn,
+        }
+    }
+}
+
+fn outcome_tag(o: Outcome) -> &'static str {
+    match o {
+        Outcome::Holds => "[holds]",
+        Outcome::Fails => "[fails]",
+        Outcome::Partly => "[depends]",
+        Outcome::Note => "[note]",
+    }
+}
+
+fn topology_text(kb: &KnowledgeBase, a: &Answer) -> String {
+    describe_cube(kb, &a.topology)
+}
+
+/// The one-line verdict.
+fn headline(kb: &KnowledgeBase, a: &Answer, fa: &FeatureAnswer, s: &Style) -> String {
+    let ev = &fa.evaluation;
+    let name = &kb.features[ev.feature].name;
+    let topo = topology_text(kb, a);
+    let what = match ev.verdict {
+        Verdict::Yes => format!("{name} works with {topo}"),
+        Verdict::No => format!("{name} does not work with {topo}"),
+        Verdict::Conditional => format!("{name} works with {topo} only if {}", ev.conditions.join(", or if ")),
+        Verdict::Unknown if !a.unknown_versions.is_empty() => format!(
+            "the knowledge base does not know {}, so it cannot say whether {name} works with it",
+            a.unknown_versions.join(" or ")
+        ),
+        Verdict::Unknown => format!("no source says whether {name} works with {topo}"),
+    };
+    format!(
+        "{}{}{}{}: {what}",
+        s.bold,
+        s.verdict(ev.verdict),
+        ev.verdict.word(),
+        s.reset
+    )
+}
+
+fn cite_text(kb: &KnowledgeBase, c: &Cite) -> String {
+    let src = &kb.sources[c.doc];
+    let mut s = format!("{} ({}), “{}”: «{}»", src.id, src.file, c.section, c.quote.trim());
+    if let Some(e) = &c.english {
+        let _ = write!(s, " — “{}”", e.trim());
+    }
+    s
+}
+
+fn reason_text(kb: &KnowledgeBase, r: &Reason, depth: usize, out: &mut String, s: &Style) {
+    let pad = "  ".repeat(depth + 1);
+    let color = match r.outcome {
+        Outcome::Holds => s.yes,
+        Outcome::Fails => s.no,
+        Outcome::Partly | Outcome::Note => s.warn,
+    };
+    let _ = writeln!(out, "{pad}{color}{}{} {}", outcome_tag(r.outcome), s.reset, r.says);
+    if let Some(h) = &r.here {
+        let _ = writeln!(out, "{pad}    here: {h}");
+    }
+    for c in &r.sources {
+        let _ = writeln!(out, "{pad}    {}source: {}{}", s.dim, cite_text(kb, c), s.reset);
+    }
+    for b in &r.because {
+        reason_text(kb, b, depth + 2, out, s);
+    }
+}
+
+fn change_text(kb: &KnowledgeBase, c: &crate::engine::Change) -> String {
+    let role = &kb.roles[c.role].name;
+    let to = &kb.products[c.to].name;
+    if c.from.is_empty() {
+        format!("use {to} as the {role}")
+    } else {
+        format!("replace {} with {to}", describe_set(kb, c.role, &c.from))
+    }
+}
+
+fn feature_text(kb: &KnowledgeBase, a: &Answer, fa: &FeatureAnswer, s: &Style, out: &mut String) {
+    let ev = &fa.evaluation;
+    let _ = writeln!(out, "{}", headline(kb, a, fa, s));
+    let _ = writeln!(out, "{}as of {}{}", s.dim, a.as_of, s.reset);
+    for r in &a.readings {
+        let _ = write!(out, "“{}” read as {}", r.text, r.taken);
+        if r.others.is_empty() {
+            let _ = writeln!(out, "; the other readings give the same answer");
+        } else {
+            let others: Vec<String> = r.others.iter().map(|(l, v)| format!("as {l}: {}", v.word())).collect();
+            let _ = writeln!(out, "; read otherwise the answer differs ({})", others.join("; "));
+        }
+    }
+    if !ev.reasons.is_empty() {
+        let _ = writeln!(out, "\nWhy:");
+        for r in &ev.reasons {
+            reason_text(kb, r, 0, out, s);
+        }
+    }
+    if !fa.suggestions.is_empty() {
+        let _ = writeln!(out, "\nTo make it work (smallest changes, each verified):");
+        for (i, f) in fa.suggestions.iter().enumerate() {
+            let changes: Vec<String> = f.changes.iter().map(|c| change_text(kb, c)).collect();
+            let _ = writeln!(out, "  {}. {} → {}", i + 1, changes.join(", then "), f.result.word());
+        }
+    } else if matches!(ev.verdict, Verdict::No | Verdict::Conditional) && a.unknown_versions.is_empty() {
+        let _ = writeln!(out, "\nNo change of product makes it work.");
+    }
+    let show_steps = a.kind == Kind::Needs || (ev.verdict != Verdict::Unknown && !fa.steps.is_empty());
+    if show_steps && !fa.steps.is_empty() {
+        let _ = writeln!(out, "\nPrerequisites, in order:");
+        for (i, &st) in fa.steps.iter().enumerate() {
+            let step = &kb.steps[st];
+            let _ = writeln!(out, "  {}. {} ({})", i + 1, step.title, kb.roles[step.on].name);
+            if a.kind == Kind::Needs {
+                for c in &step.checks {
+                    let _ = writeln!(out, "       check: {c}");
+                }
+                for c in &step.configure {
+                    let _ = writeln!(out, "       do ({}): {}", c.shell, c.run);
+                }
+                for c in &step.verify {
+                    let _ = write!(out, "       verify ({}): {}", c.shell, c.run);
+                    if let Some(e) = &c.expect {
+                        let _ = write!(out, " — expect {e}");
+                    }
+                    out.push('\n');
+                }
+            }
+        }
+    }
+    for &ci in &fa.conflicts {
+        let c = &kb.conflicts[ci];
+        let _ = writeln!(out, "\n{}Sources disagree:{} {}", s.warn, s.reset, c.topic);
+        for cl in &c.claims {
+            let _ = writeln!(out, "  - {}", cl.says);
+            for src in &cl.sources {
+                let _ = writeln!(out, "      {}source: {}{}", s.dim, cite_text(kb, src), s.reset);
+            }
+        }
+        let _ = writeln!(out, "  This answer: {}", c.resolution);
+    }
+    if !fa.limits.is_empty() && ev.verdict != Verdict::No {
+        let _ = writeln!(out, "\nLimits:");
+        for &li in &fa.limits {
+            let l = &kb.limits[li];
+            let src = l
+                .sources
+                .first()
+                .map(|c| format!(" ({})", kb.sources[c.doc].id))
+                .unwrap_or_default();
+            let _ = writeln!(out, "  - {}: {}{src}", l.what, l.value);
+        }
+    }
+}
+
+/// The answer as text.
+#[must_use]
+pub fn text(kb: &KnowledgeBase, a: &Answer, s: &Style) -> String {
+    let mut out = String::new();
+    match a.kind {
+        Kind::Check | Kind::Why | Kind::Needs => {
+            for (i, fa) in a.features.iter().enumerate() {
+                if i > 0 {
+                    out.push_str("\n----\n\n");
+                }
+                feature_text(kb, a, fa, s, &mut out);
+            }
+        }
+        Kind::WhatWorks | Kind::WhatFails => {
+            let topo = topology_text(kb, a);
+            if !a.unknown_versions.is_empty() {
+                let _ = writeln!(
+                    out,
+                    "{}unknown{}: the knowledge base does not know {}",
+                    s.warn,
+                    s.reset,
+                    a.unknown_versions.join(" or ")
+                );
+                return out;
+            }
+            let what = if a.kind == Kind::WhatWorks {
+                "What works"
+            } else {
+                "What does not work"
+            };
+            let _ = writeln!(out, "{what} with {topo} (as of {}):", a.as_of);
+            if a.listing.is_empty() {
+                let _ = writeln!(out, "  nothing the sources document");
+            }
+            for (f, v) in &a.listing {
+                let _ = writeln!(
+                    out,
+                    "  {}{:<11}{} {}",
+                    s.verdict(*v),
+                    v.word(),
+                    s.reset,
+                    kb.features[*f].name
+                );
+            }
+        }
+        Kind::Diff => {
+            let from = a.from.as_ref().map(|f| describe_cube(kb, f)).unwrap_or_default();
+            let _ = writeln!(out, "From {from} to {} (as of {}):", topology_text(kb, a), a.as_of);
+            type Pick = fn(Verdict, Verdict) -> bool;
+            let groups: [(&str, Pick); 3] = [
+                ("Gained", |a, b| {
+                    b == Verdict::Yes || (b == Verdict::Conditional && a != Verdict::Yes)
+                }),
+                ("Lost", |a, b| {
+                    a == Verdict::Yes && b != Verdict::Yes
+                        || a == Verdict::Conditional && matches!(b, Verdict::No | Verdict::Unknown)
+                }),
+                ("Changed", |_, _| true),
+            ];
+            let mut shown = Vec::new();
+            for (title, pick) in groups {
+                let items: Vec<_> = a
+                    .changes
+                    .iter()
+                    .filter(|c| !shown.contains(&c.feature) && pick(c.from, c.to))
+                    .collect();
+                if items.is_empty() {
+                    continue;
+                }
+                let _ = writeln!(out, "{title}:");
+                for c in items {
+                    shown.push(c.feature);
+                    let _ = writeln!(
+                        out,
+                        "  {} → {}  {}",
+                        c.from.word(),
+                        c.to.word(),
+                        kb.features[c.feature].name
+                    );
+                }
+            }
+            if a.changes.is_empty() {
+                let _ = writeln!(out, "  nothing changes");
+            }
+        }
+    }
+    out
+}
+
+fn cite_json(kb: &KnowledgeBase, c: &Cite) -> Value {
+    let src = &kb.sources[c.doc];
+    json!({
+        "document": src.id, "file": src.file, "title": src.title, "language": src.language,
+        "section": c.section, "quote": c.quote, "english": c.english,
+    })
+}
+
+fn reason_json(kb: &KnowledgeBase, r: &Reason) -> Value {
+    json!({
+        "outcome": r.outcome, "kind": r.kind, "id": r.id, "says": r.says, "here": r.here,
+        "sources": r.sources.iter().map(|c| cite_json(kb, c)).collect::<Vec<_>>(),
+        "because": r.because.iter().map(|b| reason_json(kb, b)).collect::<Vec<_>>(),
+    })
+}
+
+fn topology_json(kb: &KnowledgeBase, t: &crate::region::Cube) -> Value {
+    let u = &kb.universe;
+    let mut m = serde_json::Map::new();
+    for (r, role) in kb.roles.iter().enumerate() {
+        if !u.is_free(t, r) {
+            let ids: Vec<&str> = u.allowed(t, r).map(|p| kb.products[p].id.as_str()).collect();
+            m.insert(role.id.clone(), json!(ids));
+        }
+    }
+    json!({ "roles": m, "text": describe_cube(kb, t) })
+}
+
+fn feature_json(kb: &KnowledgeBase, fa: &FeatureAnswer) -> Value {
+    let ev = &fa.evaluation;
+    let f = &kb.features[ev.feature];
+    json!({
+        "feature": { "id": f.id, "name": f.name },
+        "verdict": ev.verdict,
+        "conditions": ev.conditions,
+        "reasons": ev.reasons.iter().map(|r| reason_json(kb, r)).collect::<Vec<_>>(),
+        "suggestions": fa.suggestions.iter().map(|s| json!({
+            "changes": s.changes.iter().map(|c| json!({
+                "role": kb.roles[c.role].id,
+                "from": c.from.iter().map(|&p| &kb.products[p].id).collect::<Vec<_>>(),
+                "to": kb.products[c.to].id,
+                "text": change_text(kb, c),
+            })).collect::<Vec<_>>(),
+            "result": s.result,
+        })).collect::<Vec<_>>(),
+        "prerequisites": fa.steps.iter().map(|&s| {
+            let st = &kb.steps[s];
+            json!({
+                "id": st.id, "title": st.title, "on": kb.roles[st.on].id, "checks": st.checks,
+                "configure": st.configure.iter().map(|c| json!({"shell": c.shell, "run": c.run, "expect": c.expect})).collect::<Vec<_>>(),
+                "verify": st.verify.iter().map(|c| json!({"shell": c.shell, "run": c.run, "expect": c.expect})).collect::<Vec<_>>(),
+            })
+        }).collect::<Vec<_>>(),
+        "conflicts": fa.conflicts.iter().map(|&c| {
+            let c = &kb.conflicts[c];
+            json!({
+                "id": c.id, "topic": c.topic, "resolution": c.resolution,
+                "claims": c.claims.iter().map(|cl| json!({
+                    "says": cl.says,
+                    "sources": cl.sources.iter().map(|s| cite_json(kb, s)).collect::<Vec<_>>(),
+                })).collect::<Vec<_>>(),
+            })
+        }).collect::<Vec<_>>(),
+        "limits": fa.limits.iter().map(|&l| {
+            let l = &kb.limits[l];
+            json!({ "what": l.what, "value": l.value, "sources": l.sources.iter().map(|s| cite_json(kb, s)).collect::<Vec<_>>() })
+        }).collect::<Vec<_>>(),
+    })
+}
+
+/// The answer as one JSON object.
+#[must_use]
+pub fn to_json(kb: &KnowledgeBase, a: &Answer) -> Value {
+    let mut v = json!({
+        "question": a.question,
+        "kind": a.kind,
+        "verdict": a.verdict,
+        "as_of": a.as_of.to_string(),
+        "topology": topology_json(kb, &a.topology),
+        "readings": a.readings.iter().map(|r| json!({
+            "text": r.text, "taken": r.taken,
+            "others": r.others.iter().map(|(l, v)| json!({"reading": l, "verdict": v})).collect::<Vec<_>>(),
+        })).collect::<Vec<_>>(),
+        "unknown_versions": a.unknown_versions,
+    });
+    match a.kind {
+        Kind::Check | Kind::Why | Kind::Needs => {
+            let first = a.features.first().map(|fa| feature_json(kb, fa));
+            if let (Some(Value::Object(first)), Value::Object(m)) = (first, &mut v) {
+                for (k, x) in first {
+                    if k != "verdict" {
+                        m.insert(k, x);
+                    }
+                }
+            }
+            if a.features.len() > 1 {
+                v["answers"] = json!(a.features.iter().map(|fa| feature_json(kb, fa)).collect::<Vec<_>>());
+            }
+        }
+        Kind::WhatWorks | Kind::WhatFails => {
+            v["reasons"] = json!([]);
+            v["suggestions"] = json!([]);
+            v["feature"] = Value::Null;
+            v["features"] = json!(
+                a.listing
+                    .iter()
+                    .map(|(f, verdict)| json!({
+                        "id": kb.features[*f].id, "name": kb.features[*f].name, "verdict": verdict,
+                    }))
+                    .collect::<Vec<_>>()
+            );
+        }
+        Kind::Diff => {
+            v["reasons"] = json!([]);
+            v["suggestions"] = json!([]);
+            v["feature"] = Value::Null;
+            v["from"] = a.from.as_ref().map_or(Value::Null, |f| topology_json(kb, f));
+            v["changes"] = json!(
+                a.changes
+                    .iter()
+                    .map(|c| json!({
+                        "id": kb.features[c.feature].id, "name": kb.features[c.feature].name,
+                        "from": c.from, "to": c.to,
+                    }))
+                    .collect::<Vec<_>>()
+            );
+        }
+    }
+    v
+}
+
+/// The answer as Markdown.
+#[must_use]
+pub fn markdown(kb: &KnowledgeBase, a: &Answer) -> String {
+    let plain = text(kb, a, &Style::plain());
+    let mut out = String::new();
+    let mut lines = plain.lines();
+    if let Some(first) = lines.next() {
+        let _ = writeln!(out, "**{}**\n", super::md_cell(first));
+    }
+    for l in lines {
+        if l.is_empty() {
+            out.push('\n');
+        } else if !l.starts_with(' ') && l.ends_with(':') {
+            let _ = writeln!(out, "### {}\n", l.trim_end_matches(':'));
+        } else if let Some(rest) = l.strip_prefix("  ") {
+            let depth = rest.len() - rest.trim_start().len();
+            let _ = writeln!(out, "{}- {}", "  ".repeat(depth / 2), super::md_cell(rest.trim_start()));
+        } else {
+            let _ = writeln!(out, "{}\n", super::md_cell(l));
+        }
+    }
+    out
+}
