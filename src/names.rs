@@ -84,7 +84,7 @@ impl NameIndex {
         let mut idx = NameIndex::default();
         for (i, f) in kb.features.iter().enumerate() {
             let e = Entity::Feature(i);
-            idx.add(&f.id, e);
+            idx.add_id(&f.id, e);
             idx.add(&f.name, e);
             if let Some(l) = &f.label {
                 idx.add(l, e);
@@ -95,7 +95,7 @@ impl NameIndex {
         }
         for (i, p) in kb.products.iter().enumerate() {
             let e = Entity::Product(i);
-            idx.add(&p.id, e);
+            idx.add_id(&p.id, e);
             idx.add(&p.name, e);
             for a in p.aliases.all() {
                 idx.add(a, e);
@@ -103,7 +103,7 @@ impl NameIndex {
         }
         for (i, f) in kb.families.iter().enumerate() {
             let e = Entity::Family(i);
-            idx.add(&f.id, e);
+            idx.add_id(&f.id, e);
             idx.add(&f.name, e);
             for a in f.aliases.all() {
                 idx.add(a, e);
@@ -111,7 +111,7 @@ impl NameIndex {
         }
         for (i, m) in kb.modes.iter().enumerate() {
             let e = Entity::Mode(i);
-            idx.add(&m.id, e);
+            idx.add_id(&m.id, e);
             idx.add(&m.name, e);
             for a in m.aliases.all() {
                 idx.add(a, e);
@@ -132,6 +132,13 @@ impl NameIndex {
             }
         }
         idx
+    }
+
+    /// Add an id: found like any name, but never offered as a did-you-mean.
+    fn add_id(&mut self, id: &str, e: Entity) {
+        let n = self.display.len();
+        self.add(id, e);
+        self.display.truncate(n);
     }
 
     fn add(&mut self, name: &str, e: Entity) {

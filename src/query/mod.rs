@@ -211,7 +211,6 @@ const FILLER: &[&str] = &[
     "please",
     "ok",
     "okay",
-    "hi",
     "hello",
     "currently",
     "today",
@@ -591,6 +590,7 @@ fn unknown_word(index: &NameIndex, text: &str, ws: &[Word], i: usize) -> Diagnos
     let w = &ws[i];
     // Compare with names of as many words as the question has left, up to three.
     let mut best: Vec<String> = Vec::new();
+    let mut best_len = 1;
     for len in (1..=3).rev() {
         if i + len > ws.len() {
             continue;
@@ -615,12 +615,16 @@ fn unknown_word(index: &NameIndex, text: &str, ws: &[Word], i: usize) -> Diagnos
             }
         }
         if !best.is_empty() {
+            best_len = len;
             break;
         }
     }
     let refs: Vec<&str> = best.iter().map(String::as_str).take(3).collect();
-    Diagnostic::new(format!("unknown word `{}`", &text[w.span.clone()]))
-        .at(0, w.span.clone())
+    // Under the whole phrase the suggestion replaces.
+    let span = w.span.start..ws[i + best_len - 1].span.end;
+    let what = if best_len > 1 { "words" } else { "word" };
+    Diagnostic::new(format!("unknown {what} `{}`", &text[span.clone()]))
+        .at(0, span)
         .label("not a product, feature or deployment the knowledge base knows")
         .suggest(one_of(&refs))
         .note("`interop features` and `interop products` list every name and alias")
