@@ -8,16 +8,18 @@ use interop::kb;
 use crate::common::{data_copy, data_files, interop};
 
 /// Load the shipped data with `find` replaced by `replace` in `file`; return the rendered
-/// problems and their locations.
-fn broken(file: &str, find: &str, replace: &str) -> (String, Vec<String>) {
+/// problems, their locations, and the edited text of `file`.
+fn broken(file: &str, find: &str, replace: &str) -> (String, Vec<String>, String) {
     let mut found = false;
+    let mut edited = String::new();
     let files: Vec<SourceText> = data_files()
         .into_iter()
         .map(|(name, text)| {
             let text = if name == file {
                 assert!(text.contains(find), "{file} has no `{find}`");
                 found = true;
-                text.replacen(find, replace, 1)
+                edited = text.replacen(find, replace, 1);
+                edited.clone()
             } else {
                 text
             };
@@ -40,7 +42,20 @@ fn broken(file: &str, find: &str, replace: &str) -> (String, Vec<String>) {
         .iter()
         .map(|d| d.location(&err.files).unwrap_or_default())
         .collect();
-    (rendered, locations)
+    (rendered, locations, edited)
+}
+
+/// `data/FILE:LINE:COL` of the `^` in `anchor`, found once in the edited text, so that the
+/// expected places follow the data files as they change.
+fn place(file: &str, edited: &str, anchor: &str) -> String {
+    let caret = anchor.find('^').expect("the anchor marks the place with ^");
+    let needle = anchor.replacen('^', "", 1);
+    let at = edited
+        .find(&needle)
+        .unwrap_or_else(|| panic!("`{needle}` is not in the edited {file}"));
+    assert_eq!(edited.matches(&needle).count(), 1, "`{needle}` is not unique in {file}");
+    let (line, col) = interop::diag::line_col(edited, at + caret);
+    format!("data/{file}:{line}:{col}")
 }
 
 #[test]
@@ -66,15 +81,15 @@ fn the_directory_form_loads_the_same_data() {
 }
 
 macro_rules! broken_case {
-    ($name:ident, $file:expr, $find:expr, $replace:expr, $message:expr, $location:expr) => {
+    ($name:ident, $file:expr, $find:expr, $replace:expr, $message:expr, $anchor:expr) => {
         #[test]
         fn $name() {
-            let (rendered, locations) = broken($file, $find, $replace);
+            let (rendered, locations, edited) = broken($file, $find, $replace);
             assert!(rendered.contains($message), "{rendered}");
+            let expected = place($file, &edited, $anchor);
             assert!(
-                locations.iter().any(|l| l == $location),
-                "expected a problem at {}, got {locations:?}\n{rendered}",
-                $location
+                locations.iter().any(|l| *l == expected),
+                "expected a problem at {expected}, got {locations:?}\n{rendered}"
             );
             insta::assert_snapshot!(rendered);
         }
@@ -87,7 +102,7 @@ broken_case!(
     "name = \"Exchange Server 2013\"",
     "nmae = \"Exchange Server 2013\"",
     "did you mean `name`?",
-    "data/products.toml:69:1"
+    "^nmae = "
 );
 broken_case!(
     duplicate_id_names_both_places,
@@ -95,7 +110,7 @@ broken_case!(
     "# ------------------------------------------------------------------ SharePoint",
     "[[product]]\nid = \"outlook\"\nname = \"Outlook 2016\"\nrole = \"mail-client\"\ndeployment = \"on-premises\"\nsources = [{ doc = \"seed-004\", section = \"Prise en charge des fonctionnalités\", quote = \"Présence dans Outlook\" }]",
     "duplicate product id `outlook`",
-    "data/products.toml:269:6"
+    "id = ^\"outlook\"\nname = \"Outlook 2016\""
 );
 broken_case!(
     dangling_reference_with_did_you_mean,
@@ -103,7 +118,7 @@ broken_case!(
     "role = \"exchange\"\nfamilies = [\"exchange-server\"]\nversion = 2013",
     "role = \"exchnage\"\nfamilies = [\"exchange-server\"]\nversion = 2013",
     "unknown role `exchnage`",
-    "data/products.toml:70:8"
+    "role = ^\"exchnage\""
 );
 broken_case!(
     dangling_reference_inside_a_condition,
@@ -111,7 +126,7 @@ broken_case!(
     "when = \"exchange = exchange-2010 and server = sfb-online\"",
     "when = \"exchange = exchange-2101 and server = sfb-online\"",
     "unknown product or family `exchange-2101`",
-    "data/matrix.toml:31:20"
+    "^exchange-2101"
 );
 broken_case!(
     unknown_role_inside_a_condition,
@@ -119,7 +134,7 @@ broken_case!(
     "when = \"exchange = exchange-2010 and server = sfb-online\"",
     "when = \"exchange = exchange-2010 and sever = sfb-online\"",
     "did you mean `server`?",
-    "data/matrix.toml:31:38"
+    "^sever = sfb-online"
 );
 broken_case!(
     invalid_condition_syntax,
@@ -127,7 +142,7 @@ broken_case!(
     "requires = \"exchange != exchange-2010\"",
     "requires = \"exchange !== exchange-2010\"",
     "invalid condition",
-    "data/rules.toml:185:24"
+    "exchange !=^= exchange-2010"
 );
 broken_case!(
     feature_requirement_cycle_shows_its_path,
@@ -135,7 +150,7 @@ broken_case!(
     "steps = [\"partner-applications\"]",
     "steps = [\"partner-applications\"]\nrequires = [\"unified-contact-store\"]",
     "requirement cycle: feature `unified-contact-store` → feature `server-to-server-auth` → feature `unified-contact-store`",
-    "data/features.toml:88:6"
+    "id = ^\"unified-contact-store\""
 );
 broken_case!(
     step_order_cycle_shows_its_path,
@@ -143,7 +158,7 @@ broken_case!(
     "on = \"server\"\nchecks = [\"Exchange Server",
     "on = \"server\"\nafter = [\"partner-applications\"]\nchecks = [\"Exchange Server",
     "requirement cycle: step `partner-applications` → step `servers-running`",
-    "data/prerequisites.toml:64:6"
+    "id = ^\"partner-applications\""
 );
 broken_case!(
     impossible_calendar_date,
@@ -151,7 +166,7 @@ broken_case!(
     "retired = 2021-07-31",
     "retired = 2021-02-30",
     "invalid TOML",
-    "data/products.toml:172:11"
+    "^2021-02-30"
 );
 broken_case!(
     retirement_before_release,
@@ -159,7 +174,7 @@ broken_case!(
     "retired = 2021-07-31",
     "released = 2022-01-01\nretired = 2021-07-31",
     "retired on 2021-07-31, before it was released on 2022-01-01",
-    "data/products.toml:173:11"
+    "retired = ^2021-07-31"
 );
 broken_case!(
     fact_without_a_source,
@@ -167,7 +182,7 @@ broken_case!(
     "sources = [{ doc = \"domain\", section = \"3.4 High-resolution photos, item 26\", quote = \"Recommended: 648×648 JPEG, 24-bit, about **240 KB** each, so about **1 MB per 4 photos**.\" }]",
     "sources = []",
     "cites no source",
-    "data/rules.toml:246:6"
+    "id = ^\"recommended-photo\""
 );
 broken_case!(
     fact_missing_its_sources_key,
@@ -175,7 +190,7 @@ broken_case!(
     "sources = [{ doc = \"seed-004\", section = \"Prise en charge des fonctionnalités\", quote = \"Non pris en charge pour LWA\"",
     "xsources = [{ doc = \"seed-004\", section = \"Prise en charge des fonctionnalités\", quote = \"Non pris en charge pour LWA\"",
     "`[[product]]` `lwa` has no `sources`",
-    "data/products.toml:222:1"
+    "^[[product]]\nid = \"lwa\""
 );
 broken_case!(
     citation_of_an_unknown_document,
@@ -183,7 +198,7 @@ broken_case!(
     "sources = [{ doc = \"seed-004\", section = \"Prise en charge des fonctionnalités\", quote = \"Délégation de réunion\"",
     "sources = [{ doc = \"seed-040\", section = \"Prise en charge des fonctionnalités\", quote = \"Délégation de réunion\"",
     "unknown source `seed-040`",
-    "data/features.toml:116:20"
+    "doc = ^\"seed-040\""
 );
 broken_case!(
     malformed_toml,
@@ -191,7 +206,7 @@ broken_case!(
     "[[conflict]]\nid = \"s2s-cross-premises\"",
     "[[conflict]\nid = \"s2s-cross-premises\"",
     "invalid TOML",
-    "data/conflicts.toml:15:12"
+    "[[conflict]^\nid = \"s2s-cross-premises\""
 );
 broken_case!(
     unknown_table_with_did_you_mean,
@@ -199,7 +214,7 @@ broken_case!(
     "[[feature]]\nid = \"meeting-delegation\"",
     "[[featrue]]\nid = \"meeting-delegation\"",
     "did you mean `feature`?",
-    "data/features.toml:110:3"
+    "[[^featrue]]"
 );
 broken_case!(
     french_cell_value_explained,
@@ -207,7 +222,7 @@ broken_case!(
     "cells = { onprem-exchange-onprem-sfb = \"Y\"",
     "cells = { onprem-exchange-onprem-sfb = \"v\"",
     "the French table writes `v` for `Y`",
-    "data/matrix.toml:51:40"
+    "cells = { onprem-exchange-onprem-sfb = ^\"v\""
 );
 broken_case!(
     missing_cell,
@@ -215,7 +230,7 @@ broken_case!(
     ", exchange-online-sfb-online = \"N\" }",
     " }",
     "has no cell for `exchange-online-sfb-online`",
-    "data/matrix.toml:126:9"
+    "cells = ^{ onprem-exchange-onprem-sfb = \"Y\", exchange-online-onprem-sfb = \"Y\", exchange-2010-sfb-online = \"N\", exchange-2016-2013-sfb-online = \"N\" }"
 );
 
 #[test]

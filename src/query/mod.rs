@@ -659,7 +659,7 @@ mod tests {
     fn unknown_words_are_errors_with_a_suggestion() {
         let (kb, idx) = kb();
         let e = parse(&kb, &idx, "does UCS work with Exchnage 2013?").unwrap_err();
-        assert_eq!(e.span, Some(19..27));
+        assert_eq!(e.span, Some(19..32), "under the whole phrase the suggestion replaces");
         assert!(e.suggestion.unwrap().contains("Exchange 2013"));
     }
 
