@@ -76,6 +76,9 @@ pub struct NameIndex {
     longest: usize,
     /// Each entity's display names, for did-you-mean.
     pub display: Vec<(String, Entity)>,
+    /// Every word of every name of each feature, for questions that describe a feature in
+    /// words of their own ("schedule online meetings through OWA").
+    pub feature_words: Vec<std::collections::HashSet<String>>,
 }
 
 impl NameIndex {
@@ -84,6 +87,14 @@ impl NameIndex {
         let mut idx = NameIndex::default();
         for (i, f) in kb.features.iter().enumerate() {
             let e = Entity::Feature(i);
+            let mut set = std::collections::HashSet::new();
+            for n in std::iter::once(f.name.as_str())
+                .chain(f.label.as_deref())
+                .chain(f.aliases.all())
+            {
+                set.extend(words(n).into_iter().map(|w| w.text));
+            }
+            idx.feature_words.push(set);
             idx.add_id(&f.id, e);
             idx.add(&f.name, e);
             if let Some(l) = &f.label {

@@ -80,6 +80,14 @@ impl Universe {
         self.roles[role].is_subset(&cube.0)
     }
 
+    /// `cube` with every product of `role` allowed.
+    #[must_use]
+    pub fn free(&self, cube: &Cube, role: usize) -> Cube {
+        let mut c = cube.0.clone();
+        c.union_with(&self.roles[role]);
+        Cube(c)
+    }
+
     /// The allowed products of `role` in `cube`, in product order.
     pub fn allowed<'a>(&'a self, cube: &'a Cube, role: usize) -> impl Iterator<Item = usize> + 'a {
         cube.0.intersection(&self.roles[role])
@@ -223,6 +231,17 @@ impl Region {
     #[must_use]
     pub fn is_empty(&self) -> bool {
         self.0.is_empty()
+    }
+
+    /// The region with every product of `role` allowed in each cube: "for some product in
+    /// that role".
+    #[must_use]
+    pub fn free_role(&self, u: &Universe, role: usize) -> Region {
+        let mut out = Region::empty();
+        for c in &self.0 {
+            out.push(u, u.free(c, role));
+        }
+        out
     }
 
     /// Whether every topology of `cube` is in the region.

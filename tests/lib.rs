@@ -10,3 +10,5 @@ mod matrix;
 mod catalog;
 // The examples of `grammar/` against the parsers.
 mod grammar;
+// `interop ask`: verdicts, reasons, fixes, exit codes, JSON, batches and the question corpus.
+mod ask;

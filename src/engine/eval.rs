@@ -94,9 +94,11 @@ pub struct Evaluation {
     pub feature: usize,
     pub verdict: Verdict,
     pub reasons: Vec<Reason>,
-    /// For `conditional`: each a way it works, on what was left unstated or on the sources'
-    /// own conditions.
+    /// For `conditional`: each a way it works, on what the question left unstated.
     pub conditions: Vec<String>,
+    /// For `conditional`: conditions the sources put that are not about products ("only on an
+    /// interim basis, while you migrate").
+    pub caveats: Vec<String>,
     /// Where the feature is known not to work (used by features that require it).
     pub negative: Region,
 }
@@ -285,40 +287,51 @@ fn evaluate_depth(kb: &KnowledgeBase, feature: usize, t: &Cube, date: Date, dept
         }
     }
 
-    let works = positive.subtract(u, &negative);
+    let mut works = positive.subtract(u, &negative);
+    // Optional roles the question leaves open (SharePoint, the mail client) are the
+    // administrator's to choose: it is enough that some product there works.
+    let open_optional: Vec<usize> = (0..kb.roles.len())
+        .filter(|&r| kb.roles[r].optional && u.is_free(t, r))
+        .collect();
+    for &r in &open_optional {
+        works = works.free_role(u, r);
+    }
     let works_here = works.intersect_cube(u, t);
+    // Where no source speaks (for an open optional role: whatever its product).
+    let known = positive.union(u, &negative);
+    let mut uncovered = Region::from_cube(u, t.clone()).subtract(u, &known);
+    for &r in &open_optional {
+        // Unknown only where it is unknown for every product of the role.
+        let known_everywhere = Region::from_cube(u, t.clone()).subtract(u, &uncovered);
+        uncovered = Region::from_cube(u, t.clone()).subtract(u, &known_everywhere.free_role(u, r));
+    }
     let mut conditions = Vec::new();
+    let caveats: Vec<String> = qualified
+        .iter()
+        .filter(|(_, r)| r.meets(u, t))
+        .map(|(c, _)| c.clone())
+        .collect();
     let verdict = if works.covers(u, t) {
-        let q: Vec<String> = qualified
-            .iter()
-            .filter(|(_, r)| r.meets(u, t))
-            .map(|(c, _)| c.clone())
-            .collect();
-        if q.is_empty() {
+        if caveats.is_empty() {
             Verdict::Yes
         } else {
-            conditions = q;
             Verdict::Conditional
         }
     } else if !works_here.is_empty() {
         conditions = describe_region(kb, t, &works_here);
-        for (c, r) in &qualified {
-            if r.meets(u, t) && !conditions.contains(c) {
-                conditions.push(c.clone());
-            }
-        }
         Verdict::Conditional
-    } else if negative.covers(u, t) {
+    } else if uncovered.is_empty() {
         Verdict::No
     } else {
         Verdict::Unknown
     };
+    let caveats = if verdict == Verdict::Conditional {
+        caveats
+    } else {
+        Vec::new()
+    };
 
-    // Where no source speaks.
-    let known = positive.union(u, &negative);
-    let uncovered = Region::from_cube(u, t.clone()).subtract(u, &known);
     if !uncovered.is_empty() && verdict != Verdict::Yes {
-        let gap = describe_region(kb, t, &uncovered);
         let says = if uncovered.covers(u, t) {
             format!(
                 "no source covers {} with {}",
@@ -326,6 +339,7 @@ fn evaluate_depth(kb: &KnowledgeBase, feature: usize, t: &Cube, date: Date, dept
                 describe_cube(kb, t)
             )
         } else {
+            let gap = describe_region(kb, t, &uncovered);
             format!(
                 "no source covers {} where {}",
                 kb.features[feature].name,
@@ -342,6 +356,7 @@ fn evaluate_depth(kb: &KnowledgeBase, feature: usize, t: &Cube, date: Date, dept
             because: Vec::new(),
         });
     }
+
     // Failing reasons first, then partial, then those that hold; stable within each.
     reasons.sort_by_key(|r| match r.outcome {
         Outcome::Fails => 0,
@@ -354,6 +369,7 @@ fn evaluate_depth(kb: &KnowledgeBase, feature: usize, t: &Cube, date: Date, dept
         verdict,
         reasons,
         conditions,
+        caveats,
         negative: negative.intersect_cube(u, t),
     }
 }
@@ -368,12 +384,20 @@ fn here_text(kb: &KnowledgeBase, t: &Cube, c: &Condition) -> Option<String> {
     for r in roles {
         let have: Vec<usize> = u.allowed(t, r).collect();
         if u.is_free(t, r) {
-            parts.push(format!("the {} is not stated", kb.roles[r].name));
+            parts.push(format!("{} is not stated", role_subject(kb, r)));
         } else {
-            parts.push(format!("{} is {}", kb.roles[r].name, describe_set(kb, r, &have)));
+            parts.push(format!("{} is {}", role_subject(kb, r), describe_set(kb, r, &have)));
         }
     }
     if parts.is_empty() { None } else { Some(parts.join("; ")) }
+}
+
+/// A role as the subject of a sentence: "Exchange", "the Lync/SfB client".
+#[must_use]
+pub fn role_subject(kb: &KnowledgeBase, role: usize) -> String {
+    let name = &kb.roles[role].name;
+    let proper = !name.contains([' ', '/']) && name.starts_with(char::is_uppercase);
+    if proper { name.clone() } else { format!("the {name}") }
 }
 
 /// What the sources cover for a feature, for an `unknown`.
@@ -389,14 +413,17 @@ fn covered_by(kb: &KnowledgeBase, feature: usize) -> String {
                 .join("; ")
         ));
     }
-    let statements: Vec<&str> = kb
-        .statements
-        .iter()
-        .filter(|s| s.feature == feature)
-        .map(|s| s.when.text.as_str())
-        .collect();
-    if !statements.is_empty() {
-        parts.push(format!("other sources cover {}", statements.join("; ")));
+    let mut others: Vec<String> = Vec::new();
+    for s in kb.statements.iter().filter(|s| s.feature == feature) {
+        for c in s.when.region.cubes() {
+            let d = describe_cube(kb, c);
+            if !others.contains(&d) {
+                others.push(d);
+            }
+        }
+    }
+    if !others.is_empty() {
+        parts.push(format!("other sources cover {}", others.join("; ")));
     }
     if parts.is_empty() {
         "no source speaks of this feature with any topology".to_owned()
@@ -457,7 +484,7 @@ pub fn describe_region(kb: &KnowledgeBase, t: &Cube, region: &Region) -> Vec<Str
             .filter(|&r| u.allowed(&c, r).count() != u.allowed(t, r).count())
             .map(|r| {
                 let set: Vec<usize> = u.allowed(&c, r).collect();
-                format!("the {} is {}", kb.roles[r].name, describe_set(kb, r, &set))
+                format!("{} is {}", role_subject(kb, r), describe_set(kb, r, &set))
             })
             .collect();
         let s = if parts.is_empty() {

@@ -74,18 +74,29 @@ fn topology(kb: &KnowledgeBase, mentions: &[Mention], choice: &[Vec<Entity>]) ->
     let u = &kb.universe;
     // Per role: the products named for it (a union); a role nobody names stays free.
     let mut named: Vec<Option<Vec<usize>>> = vec![None; kb.roles.len()];
+    // A role named by a product is not widened by a bare line name in the same question
+    // ("Lync meetings … Lync Server 2013").
+    let mut by_product = vec![false; kb.roles.len()];
+    for c in choice {
+        for e in c {
+            if let Entity::Product(p) = *e {
+                by_product[kb.products[p].role] = true;
+            }
+        }
+    }
     let mut modes: Vec<Option<usize>> = vec![None; kb.roles.len()];
     let mut cube = u.full();
     for (i, m) in mentions.iter().enumerate() {
         for &e in &choice[i] {
             match e {
                 Entity::Product(p) => named[kb.products[p].role].get_or_insert_with(Vec::new).push(p),
-                Entity::Family(f) => named[kb.families[f].role]
+                Entity::Family(f) if !by_product[kb.families[f].role] => named[kb.families[f].role]
                     .get_or_insert_with(Vec::new)
                     .extend(&kb.families[f].members),
-                Entity::Role(r) => {
+                Entity::Role(r) if !by_product[r] => {
                     named[r].get_or_insert_with(|| kb.roles[r].products.clone());
                 }
+                Entity::Family(_) | Entity::Role(_) => {}
                 Entity::Mode(md) => {
                     // A mode qualifies the name next to it ("Exchange on-premises").
                     if let Some(r) = adjacent_role(kb, mentions, choice, i) {
@@ -105,10 +116,22 @@ fn topology(kb: &KnowledgeBase, mentions: &[Mention], choice: &[Vec<Entity>]) ->
     for (r, set) in named.into_iter().enumerate() {
         let mut set = set.unwrap_or_else(|| kb.roles[r].products.clone());
         if let Some(md) = modes[r] {
-            set.retain(|&p| kb.products[p].deployment == Some(md));
+            let moded: Vec<usize> = set
+                .iter()
+                .copied()
+                .filter(|&p| kb.products[p].deployment == Some(md))
+                .collect();
+            // A mode that fits none of the products named ("online meetings in OWA") is a word
+            // of something else, not a restriction.
+            if !moded.is_empty() {
+                set = moded;
+            }
         }
-        if set.len() != kb.roles[r].products.len() || modes[r].is_some() {
-            cube = cube.intersect(&u.restrict(r, set));
+        if set.len() != kb.roles[r].products.len() {
+            let restricted = cube.intersect(&u.restrict(r, set));
+            if !u.is_empty(&restricted) {
+                cube = restricted;
+            }
         }
     }
     cube
@@ -187,7 +210,9 @@ fn readings(kb: &KnowledgeBase, mentions: &[Mention]) -> Vec<Choice> {
         let roles: Vec<Option<usize>> = ents.iter().map(role_of).collect();
         let distinct = roles.iter().flatten().collect::<std::collections::HashSet<_>>().len() == ents.len();
         if distinct {
-            let all = ents
+            let mut by_role = ents.clone();
+            by_role.sort_by_key(|e| role_of(e));
+            let all = by_role
                 .iter()
                 .map(|&e| entity_name(kb, e))
                 .collect::<Vec<_>>()
@@ -339,6 +364,7 @@ pub fn answer(kb: &KnowledgeBase, q: &Question, as_of: Date) -> Answer {
                     // A version nobody documents: nothing can be said of it.
                     ev.verdict = Verdict::Unknown;
                     ev.conditions.clear();
+                    ev.caveats.clear();
                 }
                 let suggestions = if ev.verdict == Verdict::Yes || !answer.unknown_versions.is_empty() {
                     Vec::new()

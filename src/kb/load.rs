@@ -466,6 +466,7 @@ impl Loader<'_> {
                 name: r.name.clone(),
                 description: r.description.clone(),
                 aliases: self.names(*f, &r.aliases),
+                optional: r.optional,
                 products: Vec::new(),
             })
             .collect();

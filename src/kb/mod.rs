@@ -76,6 +76,8 @@ pub struct Role {
     pub name: String,
     pub description: Option<String>,
     pub aliases: Names,
+    /// Left unstated, it never makes an answer conditional or unknown on its own.
+    pub optional: bool,
     /// The products that can fill it, in data order.
     pub products: Vec<ProductIx>,
 }

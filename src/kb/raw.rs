@@ -119,10 +119,12 @@ pub struct Role {
     pub name: String,
     #[serde(default)]
     pub description: Option<String>,
-    /// Whether questions are expected to name it; optional roles never make an answer
-    /// conditional on their own.
     #[serde(default)]
     pub aliases: Aliases,
+    /// A role questions need not name (SharePoint, the mail client): left unstated, it never
+    /// makes an answer conditional or unknown on its own.
+    #[serde(default)]
+    pub optional: bool,
 }
 
 /// A group of products named together: "Skype for Business Server" is 2015 and 2019.

@@ -70,6 +70,30 @@ pub struct Question {
 
 /// Filler words, in folded form (see [`crate::names`]), in the three languages of the sources.
 const FILLER: &[&str] = &[
+    "keep",
+    "maintain",
+    "homed",
+    "home",
+    "located",
+    "residing",
+    "mailbox",
+    "mailboxe",
+    "account",
+    "tenant",
+    "site",
+    "our",
+    "their",
+    "actually",
+    "already",
+    "anymore",
+    "ever",
+    "even",
+    "much",
+    "many",
+    "some",
+    "every",
+    "each",
+    "one",
     // English
     "a",
     "an",
@@ -457,6 +481,15 @@ pub fn parse(kb: &KnowledgeBase, index: &NameIndex, text: &str) -> Result<Questi
             Some((0, i))
         })
     };
+    if diff_at.is_none()
+        && ws.iter().any(|w| w.text == "from")
+        && (starts(&ws, &["what", "change"]) || starts(&ws, &["what", "changes"]))
+    {
+        return Err(Diagnostic::new("a migration question needs a topology on each side")
+            .at(0, 0..text.len())
+            .label("from what, to what?")
+            .note("ask for example: what changes from Exchange 2010 and Lync Server 2013 to Exchange 2016 and Skype for Business Server 2015?"));
+    }
     let listing = starts(&ws, &["what"])
         || starts(&ws, &["which"])
         || starts(&ws, &["list"])
@@ -469,6 +502,7 @@ pub fn parse(kb: &KnowledgeBase, index: &NameIndex, text: &str) -> Result<Questi
     // Names, by longest match; filler skipped; the rest is an error.
     let mut mentions: Vec<Mention> = Vec::new();
     let mut unknown_versions = Vec::new();
+    let mut strangers: Vec<usize> = Vec::new();
     let mut i = 0;
     while i < ws.len() {
         if let Some((len, entities)) = index.longest_match(&ws, i) {
@@ -506,12 +540,12 @@ pub fn parse(kb: &KnowledgeBase, index: &NameIndex, text: &str) -> Result<Questi
                 continue;
             }
         }
-        if is_filler(&w.text) {
-            i += 1;
-            continue;
+        if !is_filler(&w.text) {
+            strangers.push(i);
         }
-        return Err(unknown_word(index, text, &ws, i));
+        i += 1;
     }
+    describe_feature(index, text, &ws, &mut mentions, &strangers)?;
 
     let (features, mut rest): (Vec<Mention>, Vec<Mention>) = mentions
         .into_iter()
@@ -573,6 +607,74 @@ pub fn parse(kb: &KnowledgeBase, index: &NameIndex, text: &str) -> Result<Questi
         from,
         unknown_versions,
     })
+}
+
+/// Words that are no name: either they describe a feature in the question's own words, all of
+/// them words of that feature's names ("schedule online meetings through OWA"), or the first
+/// of them is an error.
+#[allow(clippy::result_large_err)]
+fn describe_feature(
+    index: &NameIndex,
+    text: &str,
+    ws: &[Word],
+    mentions: &mut Vec<Mention>,
+    strangers: &[usize],
+) -> Result<(), Diagnostic> {
+    let Some(&first) = strangers.first() else {
+        return Ok(());
+    };
+    let named: Vec<usize> = mentions
+        .iter()
+        .flat_map(|m| &m.entities)
+        .filter_map(|e| if let Entity::Feature(f) = e { Some(*f) } else { None })
+        .collect();
+    let fits = |f: usize| strangers.iter().all(|&i| index.feature_words[f].contains(&ws[i].text));
+    if !named.is_empty() {
+        // Extra words of a feature already named ("the high-res contact photo option").
+        if let Some(&bad) = strangers
+            .iter()
+            .find(|&&i| !named.iter().any(|&f| index.feature_words[f].contains(&ws[i].text)))
+        {
+            return Err(unknown_word(index, text, ws, bad));
+        }
+        return Ok(());
+    }
+    // Score each feature that has every stranger word by how many of the question's words it has.
+    let question_words: Vec<&str> = ws.iter().map(|w| w.text.as_str()).collect();
+    let scored: Vec<(usize, usize)> = (0..index.feature_words.len())
+        .filter(|&f| fits(f))
+        .map(|f| {
+            (
+                f,
+                question_words
+                    .iter()
+                    .filter(|w| index.feature_words[f].contains(**w))
+                    .count(),
+            )
+        })
+        .collect();
+    let Some(best) = scored.iter().map(|s| s.1).max() else {
+        let bad = strangers
+            .iter()
+            .copied()
+            .find(|&i| !index.feature_words.iter().any(|s| s.contains(&ws[i].text)))
+            .unwrap_or(first);
+        return Err(unknown_word(index, text, ws, bad));
+    };
+    let last = strangers.last().copied().unwrap_or(first);
+    let span = ws[first].span.start..ws[last].span.end;
+    mentions.push(Mention {
+        entities: scored
+            .iter()
+            .filter(|s| s.1 == best)
+            .map(|s| Entity::Feature(s.0))
+            .collect(),
+        span: span.clone(),
+        text: text[span].to_owned(),
+        word: first,
+    });
+    mentions.sort_by_key(|m| m.word);
+    Ok(())
 }
 
 /// The role of a product line named without a known version: a role word, a family, or a

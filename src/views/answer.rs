@@ -75,7 +75,16 @@ fn headline(kb: &KnowledgeBase, a: &Answer, fa: &FeatureAnswer, s: &Style) -> St
     let what = match ev.verdict {
         Verdict::Yes => format!("{name} works with {topo}"),
         Verdict::No => format!("{name} does not work with {topo}"),
-        Verdict::Conditional => format!("{name} works with {topo} only if {}", ev.conditions.join(", or if ")),
+        Verdict::Conditional => {
+            let mut s = format!("{name} works with {topo}");
+            if !ev.conditions.is_empty() {
+                s.push_str(&format!(" only if {}", ev.conditions.join(", or if ")));
+            }
+            for c in &ev.caveats {
+                s.push_str(&format!("; {c}"));
+            }
+            s
+        }
         Verdict::Unknown if !a.unknown_versions.is_empty() => format!(
             "the knowledge base does not know {}, so it cannot say whether {name} works with it",
             a.unknown_versions.join(" or ")
@@ -157,7 +166,8 @@ fn feature_text(kb: &KnowledgeBase, a: &Answer, fa: &FeatureAnswer, s: &Style, o
     } else if matches!(ev.verdict, Verdict::No | Verdict::Conditional) && a.unknown_versions.is_empty() {
         let _ = writeln!(out, "\nNo change of product makes it work.");
     }
-    let show_steps = a.kind == Kind::Needs || (ev.verdict != Verdict::Unknown && !fa.steps.is_empty());
+    // The steps that set it up, where it works (or in full, when asked what is needed).
+    let show_steps = a.kind == Kind::Needs || matches!(ev.verdict, Verdict::Yes | Verdict::Conditional);
     if show_steps && !fa.steps.is_empty() {
         let _ = writeln!(out, "\nPrerequisites, in order:");
         for (i, &st) in fa.steps.iter().enumerate() {
@@ -329,6 +339,7 @@ fn feature_json(kb: &KnowledgeBase, fa: &FeatureAnswer) -> Value {
         "feature": { "id": f.id, "name": f.name },
         "verdict": ev.verdict,
         "conditions": ev.conditions,
+        "caveats": ev.caveats,
         "reasons": ev.reasons.iter().map(|r| reason_json(kb, r)).collect::<Vec<_>>(),
         "suggestions": fa.suggestions.iter().map(|s| json!({
             "changes": s.changes.iter().map(|c| json!({

@@ -1,0 +1,347 @@
+//! `interop ask`: verdicts, reasons with sources, verified fixes, exit codes, JSON, batches,
+//! dates, and a corpus of questions written the ways administrators write them.
+
+use serde_json::Value;
+
+use crate::common::{interop, interop_with_stdin};
+
+/// A date pinned for every answer, so that snapshots do not move with the calendar.
+const TODAY: &str = "2026-11-23";
+
+fn ask_json(question: &str, as_of: &str) -> (Value, i32) {
+    let run = interop(&["ask", question, "--format", "json", "--as-of", as_of]);
+    assert!(run.code != 2, "`{question}` was rejected: {}", run.stderr);
+    let v: Value = serde_json::from_str(&run.stdout).unwrap_or_else(|e| panic!("`{question}`: {e}\n{}", run.stdout));
+    (v, run.code)
+}
+
+/// Every cell of the table, asked as a question, from the independent transcription: the
+/// column's products (with a current client, so no answer is conditional on the client), and
+/// for the first column each of its Exchange versions.
+#[test]
+fn every_cell_asked_as_a_question_gets_the_tables_verdict() {
+    let text = include_str!("fixtures/english-table.md");
+    let rows: Vec<Vec<String>> = text
+        .lines()
+        .skip(2)
+        .map(|l| {
+            l.trim_matches('|')
+                .split('|')
+                .map(|c| c.replace("**", "").trim().to_owned())
+                .collect()
+        })
+        .collect();
+    assert_eq!(rows.len(), 17);
+    // Column → the topologies it covers, as an administrator names them.
+    let columns: [&[&str]; 5] = [
+        &[
+            "Exchange 2010 and Skype for Business Server 2015",
+            "Exchange 2013 and SfB Server 2019",
+            "Exchange 2016 and Skype for Business Server 2015",
+        ],
+        &["Exchange Online and Skype for Business Server 2015"],
+        &["Exchange 2010 and Skype for Business Online"],
+        &[
+            "Exchange 2013 and SfB Online",
+            "Exchange 2016 and Skype for Business Online",
+        ],
+        &["Exchange Online and Skype for Business Online"],
+    ];
+    let mut asked = 0;
+    for row in &rows {
+        let label = &row[0];
+        for (col, topologies) in columns.iter().enumerate() {
+            let cell = &row[col + 1];
+            for topology in *topologies {
+                let q = format!("does {label} work with {topology} and the Skype for Business client?");
+                // Columns with SfB Online are asked before its retirement.
+                let as_of =
+                    if topology.contains("Online") && topology.contains("Skype") || topology.contains("SfB Online") {
+                        "2021-01-01"
+                    } else {
+                        TODAY
+                    };
+                let expected = match cell.as_str() {
+                    "Y" => "yes",
+                    "N" => "no",
+                    _ if topology.starts_with("Exchange 2010") => "no",
+                    _ => "yes",
+                };
+                let (v, code) = ask_json(&q, as_of);
+                assert_eq!(
+                    v["verdict"],
+                    expected,
+                    "{q} (as of {as_of}): {}",
+                    serde_json::to_string_pretty(&v["reasons"]).unwrap_or_default()
+                );
+                assert_eq!(code, if expected == "yes" { 0 } else { 1 });
+                assert!(!v["reasons"].as_array().expect("reasons").is_empty(), "{q}: no reason");
+                asked += 1;
+            }
+        }
+    }
+    assert_eq!(asked, 17 * 8);
+}
+
+#[test]
+fn the_mission_question_is_no_for_three_independent_reasons_each_cited() {
+    let q = "does high-resolution photo work with Exchange 2010 and Lync 2010?";
+    let (v, code) = ask_json(q, TODAY);
+    assert_eq!(code, 1);
+    assert_eq!(v["verdict"], "no");
+    assert_eq!(v["feature"]["id"], "high-resolution-photo");
+    let failing: Vec<&str> = v["reasons"]
+        .as_array()
+        .expect("reasons")
+        .iter()
+        .filter(|r| r["outcome"] == "fails")
+        .map(|r| r["id"].as_str().expect("an id"))
+        .collect();
+    for id in [
+        "needs-exchange-2013-or-later",
+        "needs-lync-server-2013-or-later",
+        "no-high-resolution-photos-in-lync-2010",
+        "high-resolution-photo-clients",
+    ] {
+        assert!(failing.contains(&id), "{id} missing from {failing:?}");
+    }
+    for r in v["reasons"].as_array().expect("reasons") {
+        for s in r["sources"].as_array().expect("sources") {
+            assert!(s["file"].as_str().is_some_and(|f| !f.is_empty()));
+            assert!(s["quote"].as_str().is_some_and(|q| !q.is_empty()));
+            assert!(s["section"].as_str().is_some_and(|q| !q.is_empty()));
+        }
+    }
+    // "Lync 2010" is both a server and a client; the answer does not depend on it.
+    assert_eq!(v["readings"][0]["text"], "Lync 2010");
+    assert!(v["readings"][0]["others"].as_array().expect("others").is_empty());
+}
+
+/// Each suggested fix, applied and asked again, gives `yes`.
+#[test]
+fn every_suggestion_is_verified_by_asking_again() {
+    for q in [
+        "does high-resolution photo work with Exchange 2010 and Lync 2010?",
+        "does UCS work with Exchange 2010 and SfB Server 2015?",
+        "can I archive IM in Exchange with Exchange 2010 and Lync Server 2013?",
+        "does presence in OWA work with Exchange 2013 and SfB Online?",
+        "hi-res photo with Exchange 2016, SfB Server 2019 and Lync for Mac?",
+    ] {
+        let (v, _) = ask_json(q, TODAY);
+        let fixes = v["suggestions"].as_array().expect("suggestions");
+        assert!(!fixes.is_empty(), "{q}: no fix");
+        let roles = &v["topology"]["roles"];
+        for fix in fixes {
+            // Rebuild the topology with the changes, by product id.
+            let mut products: std::collections::BTreeMap<String, String> = std::collections::BTreeMap::new();
+            for (role, ids) in roles.as_object().expect("roles") {
+                if let [one] = ids.as_array().expect("ids").as_slice() {
+                    products.insert(role.clone(), one.as_str().expect("id").to_owned());
+                }
+            }
+            for c in fix["changes"].as_array().expect("changes") {
+                products.insert(
+                    c["role"].as_str().expect("role").to_owned(),
+                    c["to"].as_str().expect("to").to_owned(),
+                );
+            }
+            let names: Vec<String> = products.values().cloned().collect();
+            let again = format!(
+                "does {} work with {}?",
+                v["feature"]["id"].as_str().expect("feature"),
+                names.join(" and ")
+            );
+            let (w, code) = ask_json(&again, TODAY);
+            assert_eq!(
+                w["verdict"], "yes",
+                "{q}: the fix {fix} gives {} for `{again}`",
+                w["verdict"]
+            );
+            assert_eq!(code, 0);
+        }
+    }
+}
+
+#[test]
+fn exit_codes_follow_the_verdict() {
+    let code = |q: &str| interop(&["ask", q, "--as-of", TODAY]).code;
+    assert_eq!(
+        code("does UCS work with Exchange 2013, SfB Server 2015 and the Lync 2013 client?"),
+        0
+    );
+    assert_eq!(
+        code("does UCS work with Exchange 2013 and SfB Server 2015?"),
+        0,
+        "conditional is 0"
+    );
+    assert_eq!(code("does UCS work with Exchange 2010 and SfB Server 2015?"), 1);
+    assert_eq!(
+        code("does meeting delegation work with Exchange 2013 and Lync Server 2013?"),
+        3
+    );
+    assert_eq!(code("does UCS work with Exchange 2007 and SfB Server 2015?"), 3);
+    assert_eq!(code("does UCS work with Exchnage 2013?"), 2);
+}
+
+#[test]
+fn bad_questions_say_where_with_a_caret_and_print_nothing_on_stdout() {
+    let run = interop(&["ask", "does UCS work with Exchnage 2013?"]);
+    assert_eq!(run.code, 2);
+    assert!(run.stdout.is_empty());
+    insta::assert_snapshot!("bad_question_typo", run.stderr);
+    let run = interop(&["ask", "does blorp work?"]);
+    assert_eq!(run.code, 2);
+    insta::assert_snapshot!("bad_question_stranger", run.stderr);
+    let run = interop(&["ask", "???"]);
+    assert_eq!(run.code, 2);
+    assert!(run.stderr.contains("the question is empty"), "{}", run.stderr);
+    let huge = "UCS ".repeat(5000);
+    let run = interop(&["ask", &huge]);
+    assert_eq!(run.code, 2);
+    assert!(run.stderr.contains("questions are limited to 4096"), "{}", run.stderr);
+}
+
+#[test]
+fn json_has_the_fields_scripts_rely_on() {
+    let (v, _) = ask_json("is UCS supported on Exchange 2013 + SfB Server 2015?", TODAY);
+    assert_eq!(v["verdict"], "conditional");
+    assert_eq!(v["as_of"], TODAY);
+    assert_eq!(v["feature"]["id"], "unified-contact-store");
+    assert_eq!(v["topology"]["roles"]["exchange"], serde_json::json!(["exchange-2013"]));
+    assert_eq!(v["topology"]["roles"]["server"], serde_json::json!(["sfb-server-2015"]));
+    assert!(v["conditions"][0].as_str().expect("a condition").contains("client"));
+    assert!(!v["reasons"].as_array().expect("reasons").is_empty());
+    assert!(!v["suggestions"].as_array().expect("suggestions").is_empty());
+    assert!(
+        v["prerequisites"]
+            .as_array()
+            .expect("steps")
+            .iter()
+            .any(|s| s["id"] == "partner-applications")
+    );
+}
+
+#[test]
+fn retirement_depends_on_the_date() {
+    let q = "does presence in Outlook work with Exchange 2013 and Skype for Business Online?";
+    let (before, _) = ask_json(q, "2021-07-30");
+    assert_eq!(before["verdict"], "yes");
+    let (after, code) = ask_json(q, "2021-08-01");
+    assert_eq!(after["verdict"], "no");
+    assert_eq!(code, 1);
+    let lifecycle = after["reasons"]
+        .as_array()
+        .expect("reasons")
+        .iter()
+        .find(|r| r["kind"] == "lifecycle")
+        .expect("a lifecycle reason");
+    assert_eq!(lifecycle["outcome"], "fails");
+    assert!(lifecycle["says"].as_str().expect("says").contains("July 31, 2021"));
+    // Today is the default.
+    let run = interop(&["ask", q, "--format", "json"]);
+    let v: Value = serde_json::from_str(&run.stdout).expect("JSON");
+    assert_eq!(v["verdict"], "no");
+}
+
+#[test]
+fn a_bad_date_is_a_usage_error() {
+    for d in ["2021-02-30", "yesterday", "2021-7-31"] {
+        let run = interop(&["ask", "UCS with Exchange 2013", "--as-of", d]);
+        assert_eq!(run.code, 2, "{d}");
+        assert!(run.stdout.is_empty());
+        assert!(run.stderr.contains("--as-of"), "{}", run.stderr);
+    }
+}
+
+#[test]
+fn stdin_answers_one_question_per_line_as_json_lines() {
+    let input = "# a comment\nUCS with Exchange 2013 and SfB Server 2015\n\ndoes UCS work with Exchnage 2013?\nhi-res photo with Exchange 2010 and Lync 2010\n";
+    let run = interop_with_stdin(&["ask", "-", "--format", "json", "--as-of", TODAY], input);
+    assert_eq!(run.code, 2, "a bad line makes the batch exit 2");
+    let lines: Vec<Value> = run
+        .stdout
+        .lines()
+        .map(|l| serde_json::from_str(l).expect("one JSON value per line"))
+        .collect();
+    assert_eq!(lines.len(), 3);
+    assert_eq!(lines[0]["verdict"], "conditional");
+    assert_eq!(lines[1]["line"], 4);
+    assert_eq!(lines[1]["error"]["message"], "unknown words `Exchnage 2013`");
+    assert_eq!(lines[2]["verdict"], "no");
+    assert!(run.stderr.contains("<stdin>:4"), "{}", run.stderr);
+}
+
+#[test]
+fn text_has_no_colour_when_not_a_terminal_and_colour_when_asked() {
+    let q = "UCS with Exchange 2010 and SfB Server 2015";
+    let plain = interop(&["ask", q]);
+    assert!(!plain.stdout.contains('\u{1b}'));
+    let coloured = interop(&["--color", "always", "ask", q]);
+    assert!(coloured.stdout.contains('\u{1b}'));
+}
+
+/// The corpus: `questions/*.txt`, one question per line, each followed by `=> verdict`.
+/// Every file is also snapshotted as the text answers a user reads.
+#[test]
+fn the_question_corpus() {
+    let dir = concat!(env!("CARGO_MANIFEST_DIR"), "/tests/questions");
+    let mut files: Vec<_> = std::fs::read_dir(dir)
+        .expect("questions/")
+        .map(|e| e.expect("entry").path())
+        .collect();
+    files.sort();
+    assert!(files.len() >= 5);
+    let mut total = 0;
+    let mut wrong = Vec::new();
+    for path in files {
+        let text = std::fs::read_to_string(&path).expect("UTF-8");
+        let name = path.file_stem().expect("a name").to_string_lossy().into_owned();
+        let mut as_of = TODAY.to_owned();
+        let mut transcript = String::new();
+        for line in text.lines() {
+            if let Some(d) = line.strip_prefix("# as-of: ") {
+                as_of = d.trim().to_owned();
+                continue;
+            }
+            if line.starts_with('#') || line.trim().is_empty() {
+                continue;
+            }
+            let (question, expected) = line
+                .rsplit_once("=>")
+                .unwrap_or_else(|| panic!("{name}: `{line}` has no => verdict"));
+            let (question, expected) = (question.trim(), expected.trim());
+            let run = interop(&["ask", question, "--as-of", &as_of]);
+            let got = match run.code {
+                0 if run.stdout.starts_with("yes") => "yes",
+                0 if run.stdout.starts_with("conditional") => "conditional",
+                0 => "answered",
+                1 => "no",
+                3 => "unknown",
+                2 => "error",
+                other => panic!("exit {other}"),
+            };
+            if got != expected {
+                let first = run
+                    .stdout
+                    .lines()
+                    .next()
+                    .or_else(|| run.stderr.lines().next())
+                    .unwrap_or_default()
+                    .to_owned();
+                wrong.push(format!(
+                    "{name}: `{question}` (as of {as_of}): expected {expected}, got {got}: {first}"
+                ));
+            }
+            transcript.push_str(&format!(
+                "$ interop ask \"{question}\" --as-of {as_of}\n{}{}\n",
+                run.stdout, run.stderr
+            ));
+            total += 1;
+        }
+        if wrong.is_empty() {
+            insta::assert_snapshot!(format!("questions_{name}"), transcript);
+        }
+    }
+    assert!(wrong.is_empty(), "{} wrong answers:\n{}", wrong.len(), wrong.join("\n"));
+    assert!(total >= 60, "only {total} questions");
+}
