@@ -79,6 +79,8 @@ pub struct NameIndex {
     /// Every word of every name of each feature, for questions that describe a feature in
     /// words of their own ("schedule online meetings through OWA").
     pub feature_words: Vec<std::collections::HashSet<String>>,
+    /// The (name, entity) pairs already in `display`.
+    shown: std::collections::HashSet<(String, Entity)>,
 }
 
 impl NameIndex {
@@ -149,7 +151,9 @@ impl NameIndex {
     fn add_id(&mut self, id: &str, e: Entity) {
         let n = self.display.len();
         self.add(id, e);
-        self.display.truncate(n);
+        for (name, e) in self.display.drain(n..) {
+            self.shown.remove(&(name, e));
+        }
     }
 
     fn add(&mut self, name: &str, e: Entity) {
@@ -162,7 +166,7 @@ impl NameIndex {
         if !v.contains(&e) {
             v.push(e);
         }
-        if !self.display.iter().any(|(n, x)| n == name && *x == e) {
+        if self.shown.insert((name.to_owned(), e)) {
             self.display.push((name.to_owned(), e));
         }
     }

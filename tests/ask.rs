@@ -345,3 +345,29 @@ fn the_question_corpus() {
     assert!(wrong.is_empty(), "{} wrong answers:\n{}", wrong.len(), wrong.join("\n"));
     assert!(total >= 60, "only {total} questions");
 }
+
+/// The README's example is what the tool prints.
+#[test]
+fn the_readme_example_is_current() {
+    let readme = include_str!("../README.md");
+    let block = readme.split("```console\n").nth(1).expect("a console block");
+    let mut lines = block.lines();
+    let command = lines
+        .next()
+        .expect("a command")
+        .strip_prefix("$ interop ask ")
+        .expect("an ask");
+    let question = command.trim_matches('"');
+    let expected_first = lines.next().expect("the verdict line");
+    let run = interop(&["ask", question]);
+    assert_eq!(run.stdout.lines().next(), Some(expected_first));
+    // Every reason line of the example is in the real answer.
+    for l in block.lines().filter(|l| l.trim_start().starts_with("[fails]")) {
+        let shown = l.trim().trim_end_matches('…').trim_end();
+        assert!(
+            run.stdout.contains(shown),
+            "`{shown}` is not in the answer:\n{}",
+            run.stdout
+        );
+    }
+}
