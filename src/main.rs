@@ -61,7 +61,7 @@ fn parse_date(s: &str) -> Result<jiff::civil::Date, String> {
     let (Ok(m), Ok(d)) = (i8::try_from(m), i8::try_from(d)) else {
         return Err(bad());
     };
-    jiff::civil::Date::new(y, m, d).map_err(|e| format!("`{s}` is not a date: {e}"))
+    jiff::civil::Date::new(y, m, d).map_err(|_| format!("`{s}` is not a day of the calendar"))
 }
 
 #[derive(Clone, Copy, ValueEnum)]
@@ -82,7 +82,9 @@ enum Command {
   printf 'UCS with Exchange 2013 and SfB Server 2015\\nhi-res photo with LWA\\n' | interop ask - --format json
 
 Exit status: 0 yes or conditional, 1 no, 3 unknown, 2 bad input.
-With `-`, one question per line; the exit status is 2 if any line was bad input, else 0.")]
+With `-`, one question per line (empty lines and `#` comments skipped); the exit status is 2 if
+any line was bad input, else 0. With `--format json`, each line gives one JSON value, and a bad
+line gives {\"question\", \"line\", \"error\"} on stdout, so that answers stay in step with questions.")]
     Ask {
         /// The question, quoted or not; `-` reads one question per line from stdin.
         #[arg(required = true, num_args = 1.., value_name = "QUESTION")]
@@ -288,6 +290,16 @@ fn ask(
     if question.len() == 1 && question[0] == "-" {
         return ask_stdin(kb, ctx, &index, as_of, format, out);
     }
+    if question.iter().any(|q| q == "-") {
+        report(
+            ctx,
+            &[],
+            &[Diagnostic::new(
+                "`-` reads the questions from stdin: give either `-` alone or a question",
+            )],
+        );
+        return Outcome::BadInput;
+    }
     let text = question.join(" ");
     match query::parse(kb, &index, &text) {
         Ok(q) => {
@@ -316,12 +328,12 @@ fn ask_stdin(
 ) -> Outcome {
     let mut outcome = Outcome::Success;
     let mut stdout = io::stdout().lock();
-    let mut input = String::new();
+    let mut bytes = Vec::new();
     let stdin = io::stdin();
     let mut line_no = 0;
     loop {
-        input.clear();
-        match std::io::BufRead::read_line(&mut stdin.lock(), &mut input) {
+        bytes.clear();
+        match std::io::BufRead::read_until(&mut stdin.lock(), b'\n', &mut bytes) {
             Ok(0) => break,
             Ok(_) => {}
             Err(e) => {
@@ -330,11 +342,42 @@ fn ask_stdin(
             }
         }
         line_no += 1;
-        let line = input.trim();
-        if line.is_empty() || line.starts_with('#') {
+        let mut chunk = String::new();
+        // The file name and padding put the line's number in the diagnostic.
+        let place = |text: &str| SourceText {
+            name: "<stdin>".into(),
+            text: format!("{}{text}", "\n".repeat(line_no - 1)),
+        };
+        let shift = |mut d: Diagnostic| {
+            d.span = d.span.map(|s| s.start + line_no - 1..s.end + line_no - 1);
+            d.file = Some(0);
+            d
+        };
+        let Ok(input) = std::str::from_utf8(&bytes) else {
+            let at = std::str::from_utf8(&bytes).err().map_or(0, |e| e.valid_up_to());
+            let valid = String::from_utf8_lossy(&bytes[..at]).into_owned();
+            let d = shift(
+                Diagnostic::new("the line is not valid UTF-8")
+                    .at(0, at..at)
+                    .label("invalid byte here"),
+            );
+            let files = [place(&valid)];
+            if format == AnswerFormat::Json {
+                let v = serde_json::json!({ "question": valid, "line": line_no, "error": d.to_json(&files) });
+                chunk.push_str(&serde_json::to_string(&v).unwrap_or_default());
+                chunk.push('\n');
+            }
+            report(ctx, &files, &[d]);
+            outcome = Outcome::BadInput;
+            if stdout.write_all(chunk.as_bytes()).is_err() {
+                return outcome;
+            }
+            continue;
+        };
+        let line = input.trim_end_matches(['\n', '\r']);
+        if line.trim().is_empty() || line.trim_start().starts_with('#') {
             continue;
         }
-        let mut chunk = String::new();
         match query::parse(kb, index, line) {
             Ok(q) => {
                 let a = engine::answer(kb, &q, as_of);
@@ -344,10 +387,8 @@ fn ask_stdin(
                 }
             }
             Err(d) => {
-                let files = [SourceText {
-                    name: format!("<stdin>:{line_no}"),
-                    text: line.to_owned(),
-                }];
+                let files = [place(line)];
+                let d = shift(d);
                 if format == AnswerFormat::Json {
                     let v = serde_json::json!({ "question": line, "line": line_no, "error": d.to_json(&files) });
                     chunk.push_str(&serde_json::to_string(&v).unwrap_or_default());

@@ -133,7 +133,6 @@ impl NameIndex {
         for (i, d) in kb.deployments.iter().enumerate() {
             let e = Entity::Deployment(i);
             idx.add(&d.name, e);
-            idx.add(&d.short, e);
             for a in d.aliases.all() {
                 idx.add(a, e);
             }

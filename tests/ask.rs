@@ -194,7 +194,7 @@ fn bad_questions_say_where_with_a_caret_and_print_nothing_on_stdout() {
     insta::assert_snapshot!("bad_question_stranger", run.stderr);
     let run = interop(&["ask", "???"]);
     assert_eq!(run.code, 2);
-    assert!(run.stderr.contains("the question is empty"), "{}", run.stderr);
+    assert!(run.stderr.contains("the question has no words"), "{}", run.stderr);
     let huge = "UCS ".repeat(5000);
     let run = interop(&["ask", &huge]);
     assert_eq!(run.code, 2);

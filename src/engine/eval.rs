@@ -72,10 +72,20 @@ pub enum ReasonKind {
     Coverage,
 }
 
+/// Whether a fact allows the feature, rules it out, or both (a cell with a condition).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Polarity {
+    Allows,
+    Forbids,
+    Both,
+}
+
 /// One reason behind a verdict.
 #[derive(Debug, Clone)]
 pub struct Reason {
     pub outcome: Outcome,
+    pub polarity: Polarity,
     pub kind: ReasonKind,
     /// The id of the fact in `data/` (rule, statement, deployment column, product).
     pub id: String,
@@ -164,8 +174,14 @@ fn evaluate_depth(kb: &KnowledgeBase, feature: usize, t: &Cube, date: Date, dept
         if outcome == Outcome::Holds && !when.covers(u, t) {
             outcome = Outcome::Partly;
         }
+        let polarity = match s {
+            Support::Yes | Support::Qualified { .. } => Polarity::Allows,
+            Support::No => Polarity::Forbids,
+            Support::Conditional { .. } => Polarity::Both,
+        };
         reasons.push(Reason {
             outcome,
+            polarity,
             kind,
             id,
             says,
@@ -189,7 +205,11 @@ fn evaluate_depth(kb: &KnowledgeBase, feature: usize, t: &Cube, date: Date, dept
             );
         }
     }
-    for s in kb.statements.iter().filter(|s| s.feature == feature) {
+    for s in kb
+        .statements
+        .iter()
+        .filter(|s| s.feature == feature && s.from.is_none_or(|d| d <= date))
+    {
         support(
             s.id.clone(),
             ReasonKind::Statement,
@@ -217,6 +237,7 @@ fn evaluate_depth(kb: &KnowledgeBase, feature: usize, t: &Cube, date: Date, dept
         negative = negative.union(u, &violated);
         reasons.push(Reason {
             outcome,
+            polarity: Polarity::Forbids,
             kind: ReasonKind::Rule,
             id: r.id.clone(),
             says: r.says.clone(),
@@ -248,6 +269,7 @@ fn evaluate_depth(kb: &KnowledgeBase, feature: usize, t: &Cube, date: Date, dept
         };
         reasons.push(Reason {
             outcome,
+            polarity: Polarity::Forbids,
             kind: ReasonKind::Lifecycle,
             id: kb.products[p].id.clone(),
             says: format!("{} (as of {date})", l.says),
@@ -277,9 +299,17 @@ fn evaluate_depth(kb: &KnowledgeBase, feature: usize, t: &Cube, date: Date, dept
                 .collect();
             reasons.push(Reason {
                 outcome,
+                polarity: Polarity::Forbids,
                 kind: ReasonKind::Requires,
                 id: kb.features[g].id.clone(),
-                says: format!("needs {}, which does not work here", kb.features[g].name),
+                says: if outcome == Outcome::Fails {
+                    format!("needs {}, which does not work here", kb.features[g].name)
+                } else {
+                    format!(
+                        "needs {}, which does not work for part of what was asked",
+                        kb.features[g].name
+                    )
+                },
                 here: None,
                 sources: kb.features[feature].sources.iter().take(1).cloned().collect(),
                 because,
@@ -290,8 +320,15 @@ fn evaluate_depth(kb: &KnowledgeBase, feature: usize, t: &Cube, date: Date, dept
     let mut works = positive.subtract(u, &negative);
     // Optional roles the question leaves open (SharePoint, the mail client) are the
     // administrator's to choose: it is enough that some product there works.
+    // Unless the role provides the feature itself (presence in SharePoint).
+    let provided_in = |r: usize| {
+        kb.features[feature].provided_by.iter().any(|p| match *p {
+            crate::kb::Provider::Product(p) => kb.products[p].role == r,
+            crate::kb::Provider::Family(f) => kb.families[f].role == r,
+        })
+    };
     let open_optional: Vec<usize> = (0..kb.roles.len())
-        .filter(|&r| kb.roles[r].optional && u.is_free(t, r))
+        .filter(|&r| kb.roles[r].optional && u.is_free(t, r) && !provided_in(r))
         .collect();
     for &r in &open_optional {
         works = works.free_role(u, r);
@@ -301,9 +338,8 @@ fn evaluate_depth(kb: &KnowledgeBase, feature: usize, t: &Cube, date: Date, dept
     let known = positive.union(u, &negative);
     let mut uncovered = Region::from_cube(u, t.clone()).subtract(u, &known);
     for &r in &open_optional {
-        // Unknown only where it is unknown for every product of the role.
-        let known_everywhere = Region::from_cube(u, t.clone()).subtract(u, &uncovered);
-        uncovered = Region::from_cube(u, t.clone()).subtract(u, &known_everywhere.free_role(u, r));
+        // Some product of the role that no source covers leaves the answer open.
+        uncovered = uncovered.free_role(u, r).intersect_cube(u, t);
     }
     let mut conditions = Vec::new();
     let caveats: Vec<String> = qualified
@@ -348,6 +384,7 @@ fn evaluate_depth(kb: &KnowledgeBase, feature: usize, t: &Cube, date: Date, dept
         };
         reasons.push(Reason {
             outcome: Outcome::Note,
+            polarity: Polarity::Both,
             kind: ReasonKind::Coverage,
             id: kb.features[feature].id.clone(),
             says,
@@ -478,8 +515,35 @@ pub fn describe_cube(kb: &KnowledgeBase, t: &Cube) -> String {
 pub fn describe_region(kb: &KnowledgeBase, t: &Cube, region: &Region) -> Vec<String> {
     let u = &kb.universe;
     let mut out: Vec<String> = Vec::new();
-    for c in region.cubes() {
-        let c = c.intersect(t);
+    // Cubes that differ in one role only read as one: "the server is A or B, and …".
+    let mut cubes: Vec<Cube> = region.cubes().iter().map(|c| c.intersect(t)).collect();
+    let mut merged = true;
+    while merged {
+        merged = false;
+        'pairs: for i in 0..cubes.len() {
+            for j in i + 1..cubes.len() {
+                let differ: Vec<usize> = (0..kb.roles.len())
+                    .filter(|&r| u.allowed(&cubes[i], r).ne(u.allowed(&cubes[j], r)))
+                    .collect();
+                if differ.len() <= 1 {
+                    let r = differ.first().copied().unwrap_or(0);
+                    let both: Vec<usize> = u.allowed(&cubes[i], r).chain(u.allowed(&cubes[j], r)).collect();
+                    let mut c = u.full();
+                    for r2 in 0..kb.roles.len() {
+                        if r2 != r {
+                            c = c.intersect(&u.restrict(r2, u.allowed(&cubes[i], r2).collect::<Vec<_>>()));
+                        }
+                    }
+                    let c = c.intersect(&u.restrict(r, both));
+                    cubes.remove(j);
+                    cubes[i] = c;
+                    merged = true;
+                    break 'pairs;
+                }
+            }
+        }
+    }
+    for c in cubes {
         let parts: Vec<String> = (0..kb.roles.len())
             .filter(|&r| u.allowed(&c, r).count() != u.allowed(t, r).count())
             .map(|r| {

@@ -13,7 +13,7 @@ use crate::names::Entity;
 use crate::query::{Kind, Mention, Question};
 use crate::region::Cube;
 
-pub use eval::{Evaluation, Outcome, Reason, ReasonKind, Verdict, describe_cube, describe_set, evaluate};
+pub use eval::{Evaluation, Outcome, Polarity, Reason, ReasonKind, Verdict, describe_cube, describe_set, evaluate};
 pub use suggest::{Change, Fix, fixes, steps_for};
 
 /// How an ambiguous name was read.
@@ -60,10 +60,13 @@ pub struct Answer {
     pub verdict: Verdict,
     /// One per feature asked about (a check, why or needs question).
     pub features: Vec<FeatureAnswer>,
-    /// For a listing: every feature of the table and its verdict.
+    /// For a listing: every feature and its verdict (the view picks what was asked).
     pub listing: Vec<(usize, Verdict)>,
     /// For a diff: the features whose verdict changes.
     pub changes: Vec<Change2>,
+    /// For a diff: every feature's verdict before and after.
+    pub before: Vec<Verdict>,
+    pub after: Vec<Verdict>,
     pub readings: Vec<Reading>,
     /// Names with a version the knowledge base does not know.
     pub unknown_versions: Vec<String>,
@@ -85,6 +88,7 @@ fn topology(kb: &KnowledgeBase, mentions: &[Mention], choice: &[Vec<Entity>]) ->
         }
     }
     let mut modes: Vec<Option<usize>> = vec![None; kb.roles.len()];
+    let mut columns: Vec<usize> = Vec::new();
     let mut cube = u.full();
     for (i, m) in mentions.iter().enumerate() {
         for &e in &choice[i] {
@@ -103,11 +107,7 @@ fn topology(kb: &KnowledgeBase, mentions: &[Mention], choice: &[Vec<Entity>]) ->
                         modes[r] = Some(md);
                     }
                 }
-                Entity::Deployment(d) => {
-                    if let Some(c) = kb.deployments[d].when.region.cubes().first() {
-                        cube = cube.intersect(c);
-                    }
-                }
+                Entity::Deployment(d) => columns.push(d),
                 Entity::Feature(_) => {}
             }
             let _ = m;
@@ -129,6 +129,16 @@ fn topology(kb: &KnowledgeBase, mentions: &[Mention], choice: &[Vec<Entity>]) ->
         }
         if set.len() != kb.roles[r].products.len() {
             let restricted = cube.intersect(&u.restrict(r, set));
+            if !u.is_empty(&restricted) {
+                cube = restricted;
+            }
+        }
+    }
+    // A column named on its own ("all online"), unless the products named contradict it
+    // ("Exchange Online and SfB Server 2015 in Office 365").
+    for d in columns {
+        if let Some(c) = kb.deployments[d].when.region.cubes().first() {
+            let restricted = cube.intersect(c);
             if !u.is_empty(&restricted) {
                 cube = restricted;
             }
@@ -298,7 +308,10 @@ pub fn answer(kb: &KnowledgeBase, q: &Question, as_of: Date) -> Answer {
     // Evaluate each reading; the first is preferred.
     let evaluate_reading = |choice: &[Vec<Entity>]| -> (Cube, Vec<(usize, Evaluation)>) {
         let t = topology(kb, &q.topology, choice);
-        let feats: Vec<usize> = features_of(kb, q, &t).into_iter().flatten().collect();
+        let feats: Vec<usize> = features_of(kb, q, &t)
+            .into_iter()
+            .filter_map(|c| c.first().copied())
+            .collect();
         let evals = feats.iter().map(|&f| (f, evaluate(kb, f, &t, as_of))).collect();
         (t, evals)
     };
@@ -341,6 +354,26 @@ pub fn answer(kb: &KnowledgeBase, q: &Question, as_of: Date) -> Answer {
         }
     }
 
+    // An ambiguous feature name ("presence"): the first candidate, and what the others give.
+    for (m, cands) in q.features.iter().zip(features_of(kb, q, &t)) {
+        if cands.len() < 2 {
+            continue;
+        }
+        let mine = evaluate(kb, cands[0], &t, as_of).verdict;
+        let others = cands[1..]
+            .iter()
+            .filter_map(|&f| {
+                let v = evaluate(kb, f, &t, as_of).verdict;
+                (v != mine).then(|| (kb.features[f].name.clone(), v))
+            })
+            .collect();
+        readings_out.push(Reading {
+            text: m.text.clone(),
+            taken: kb.features[cands[0]].name.clone(),
+            others,
+        });
+    }
+
     let unknown_versions: Vec<String> = q.unknown_versions.iter().map(|v| v.text.clone()).collect();
     let mut answer = Answer {
         question: q.text.clone(),
@@ -352,6 +385,8 @@ pub fn answer(kb: &KnowledgeBase, q: &Question, as_of: Date) -> Answer {
         features: Vec::new(),
         listing: Vec::new(),
         changes: Vec::new(),
+        before: Vec::new(),
+        after: Vec::new(),
         readings: readings_out,
         unknown_versions,
     };
@@ -366,7 +401,7 @@ pub fn answer(kb: &KnowledgeBase, q: &Question, as_of: Date) -> Answer {
                     ev.conditions.clear();
                     ev.caveats.clear();
                 }
-                let suggestions = if ev.verdict == Verdict::Yes || !answer.unknown_versions.is_empty() {
+                let suggestions = if matches!(ev.verdict, Verdict::Yes | Verdict::Unknown) {
                     Vec::new()
                 } else {
                     suggest::fixes(kb, f, &t, as_of)
@@ -411,23 +446,32 @@ pub fn answer(kb: &KnowledgeBase, q: &Question, as_of: Date) -> Answer {
                 } else {
                     Verdict::Unknown
                 };
-                let keep = match q.kind {
-                    Kind::WhatWorks => matches!(v, Verdict::Yes | Verdict::Conditional),
-                    _ => v == Verdict::No,
-                };
-                if keep {
-                    answer.listing.push((f, v));
-                }
+                answer.listing.push((f, v));
             }
             answer.verdict = if known { Verdict::Yes } else { Verdict::Unknown };
         }
         Kind::Diff => {
             let from_readings = readings(kb, &q.from);
             let from_choice = from_readings.first().map(|r| r.0.clone()).unwrap_or_default();
-            let from = topology(kb, &q.from, &from_choice);
+            let mut from = topology(kb, &q.from, &from_choice);
+            // A role named on one side only is the same on both ("from Exchange 2010 to
+            // Exchange 2016 with SfB Server 2015").
+            let u = &kb.universe;
+            let mut to = answer.topology.clone();
+            for r in 0..kb.roles.len() {
+                match (u.is_free(&from, r), u.is_free(&to, r)) {
+                    (true, false) => from = from.intersect(&u.restrict(r, u.allowed(&to, r).collect::<Vec<_>>())),
+                    (false, true) => to = to.intersect(&u.restrict(r, u.allowed(&from, r).collect::<Vec<_>>())),
+                    _ => {}
+                }
+            }
+            let t = to;
+            answer.topology = t.clone();
             for f in 0..kb.features.len() {
                 let a = evaluate(kb, f, &from, as_of).verdict;
                 let b = evaluate(kb, f, &t, as_of).verdict;
+                answer.before.push(a);
+                answer.after.push(b);
                 if a != b {
                     answer.changes.push(Change2 {
                         feature: f,

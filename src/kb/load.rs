@@ -759,11 +759,13 @@ impl Loader<'_> {
                     }
                 };
                 let sources = self.cites(*f, &s.sources, &index.sources, &s.id);
+                let from = s.from.as_ref().and_then(|d| self.date(*f, d));
                 Some(Statement {
                     id: s.id.get_ref().clone(),
                     feature: feature?,
                     when: when?,
                     support: support?,
+                    from,
                     says: s.says.clone(),
                     sources,
                 })

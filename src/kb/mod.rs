@@ -225,6 +225,8 @@ pub struct Statement {
     pub feature: FeatureIx,
     pub when: Condition,
     pub support: Support,
+    /// It holds from this date on.
+    pub from: Option<Date>,
     pub says: String,
     pub sources: Vec<Cite>,
 }

@@ -272,6 +272,9 @@ pub struct Statement {
     pub support: Str,
     #[serde(default)]
     pub condition: Option<String>,
+    /// From this date on (the date of the document that says it); before, it says nothing.
+    #[serde(default)]
+    pub from: Option<Spanned<Datetime>>,
     pub says: String,
     pub sources: Vec<Cite>,
 }

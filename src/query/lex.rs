@@ -40,7 +40,8 @@ pub fn is_ideogram(c: char) -> bool {
 }
 
 fn is_letter(c: char) -> bool {
-    c.is_alphabetic() && !is_ideogram(c)
+    // Digits of other scripts ("٢٠١٣") are words too: never a silent separator.
+    (c.is_alphabetic() || (c.is_numeric() && !c.is_ascii_digit())) && !is_ideogram(c)
 }
 
 fn fold(s: &str) -> String {

@@ -70,6 +70,59 @@ pub struct Question {
 
 /// Filler words, in folded form (see [`crate::names`]), in the three languages of the sources.
 const FILLER: &[&str] = &[
+    "pas",
+    "ai",
+    "j",
+    "quoi",
+    "hi",
+    "thanks",
+    "thank",
+    "they",
+    "them",
+    "see",
+    "while",
+    "w",
+    "hybrid",
+    "cu",
+    "sp",
+    "rtm",
+    "build",
+    "rollup",
+    "ru",
+    "update",
+    "sync",
+    "synced",
+    "lot",
+    "people",
+    "staff",
+    "employee",
+    "prerequis",
+    "fonctionnalite",
+    "fonctionnalites",
+    "fonctionner",
+    "tourne",
+    "peuvent",
+    "puis",
+    "nos",
+    "mes",
+    "leur",
+    "不",
+    "适",
+    "于",
+    "需",
+    "要",
+    "有",
+    "哪",
+    "里",
+    "时",
+    "候",
+    "如",
+    "何",
+    "配",
+    "置",
+    "工",
+    "作",
+    "吗",
     "keep",
     "maintain",
     "homed",
@@ -432,15 +485,23 @@ pub fn parse(kb: &KnowledgeBase, index: &NameIndex, text: &str) -> Result<Questi
     }
     let ws = words(text);
     if ws.is_empty() {
-        return Err(Diagnostic::new("the question is empty")
-            .note("ask for example: does high-resolution photo work with Exchange 2013 and Lync Server 2013?"));
+        let d = if text.trim().is_empty() {
+            Diagnostic::new("the question is empty")
+        } else {
+            Diagnostic::new("the question has no words")
+                .at(0, 0..text.len())
+                .label("no name or word here")
+        };
+        return Err(d.note("ask for example: does high-resolution photo work with Exchange 2013 and Lync Server 2013?"));
     }
 
     // The lead words decide the kind of question.
     let lower: Vec<&str> = ws.iter().map(|w| w.text.as_str()).collect();
-    let negated = ["not", "doesn", "isn", "won", "don", "cannot", "aren", "pa", "ne", "不"]
-        .iter()
-        .any(|n| lower.iter().take(6).any(|w| w == n));
+    let negated = [
+        "not", "doesn", "isn", "won", "don", "cannot", "aren", "pa", "pas", "ne", "不",
+    ]
+    .iter()
+    .any(|n| lower.iter().take(6).any(|w| w == n));
     let mut kind = if starts(&ws, &["why"]) || starts(&ws, &["pourquoi"]) || starts(&ws, &["为", "什", "么"]) {
         Kind::Why
     } else if [
@@ -497,6 +558,8 @@ pub fn parse(kb: &KnowledgeBase, index: &NameIndex, text: &str) -> Result<Questi
         || starts(&ws, &["quelle"])
         || starts(&ws, &["quelles"])
         || starts(&ws, &["quels"])
+        || starts(&ws, &["qu", "est", "ce", "qui"])
+        || starts(&ws, &["qu", "est", "ce", "que"])
         || has(&ws, &["哪", "些"]).is_some();
 
     // Names, by longest match; filler skipped; the rest is an error.
@@ -524,19 +587,14 @@ pub fn parse(kb: &KnowledgeBase, index: &NameIndex, text: &str) -> Result<Questi
         }
         let w = &ws[i];
         if w.text.chars().all(|c| c.is_ascii_digit()) {
-            // A number right after a product line: a version the knowledge base does not know.
-            if let Some(prev) = mentions.last_mut()
-                && prev.word + key(&prev.text).split(' ').count() == i
-                && let Some(role) = role_line(kb, &prev.entities)
+            if i > 0 && ["cu", "sp", "update", "rollup", "build", "kb", "rtm", "ru"].contains(&ws[i - 1].text.as_str())
             {
-                let span = prev.span.start..w.span.end;
-                unknown_versions.push(UnknownVersion {
-                    role,
-                    text: text[span.clone()].to_owned(),
-                    span,
-                });
-                mentions.pop();
+                // A cumulative update or service pack: not a version of the product line.
                 i += 1;
+                continue;
+            }
+            if let Some(done) = version_number(kb, text, &ws, i, &mut mentions, &mut unknown_versions) {
+                i = done;
                 continue;
             }
         }
@@ -677,14 +735,83 @@ fn describe_feature(
     Ok(())
 }
 
-/// The role of a product line named without a known version: a role word, a family, or a
-/// product whose name leaves its version open.
-fn role_line(kb: &KnowledgeBase, entities: &[Entity]) -> Option<usize> {
-    entities.iter().find_map(|e| match *e {
-        Entity::Role(r) => Some(r),
-        Entity::Family(f) => Some(kb.families[f].role),
-        _ => None,
-    })
+/// A number after a product line: "Skype 2015" (the line's product of that version),
+/// "Exchange 2013 and 2016" (a second version of the line named just before), "Ex16"
+/// (two-digit years), or a version the knowledge base does not know ("Exchange 2007").
+/// Returns the next word to read, or `None` when the number belongs to no line.
+fn version_number(
+    kb: &KnowledgeBase,
+    text: &str,
+    ws: &[Word],
+    i: usize,
+    mentions: &mut Vec<Mention>,
+    unknown_versions: &mut Vec<UnknownVersion>,
+) -> Option<usize> {
+    let n: i64 = ws[i].text.parse().ok()?;
+    let years = if n < 100 { vec![n, 2000 + n] } else { vec![n] };
+    // The closest name before it, within three words, that has a role.
+    let prev = mentions.iter().rposition(|m| {
+        let end = m.word + key(&m.text).split(' ').count();
+        end <= i
+            && i - end <= 3
+            && m.entities
+                .iter()
+                .any(|e| !matches!(e, Entity::Feature(_) | Entity::Mode(_) | Entity::Deployment(_)))
+    })?;
+    let adjacent = mentions[prev].word + key(&mentions[prev].text).split(' ').count() == i;
+    // Candidate products: of the families or roles named, or of the role of a product named.
+    let mut found: Vec<usize> = Vec::new();
+    let mut line_role = None;
+    for e in &mentions[prev].entities {
+        let (pool, role): (Vec<usize>, usize) = match *e {
+            Entity::Family(f) => (kb.families[f].members.clone(), kb.families[f].role),
+            Entity::Role(r) => (kb.roles[r].products.clone(), r),
+            Entity::Product(p) if !adjacent => (kb.roles[kb.products[p].role].products.clone(), kb.products[p].role),
+            _ => continue,
+        };
+        line_role.get_or_insert(role);
+        for p in pool {
+            if kb.products[p].version.is_some_and(|v| years.contains(&v)) && !found.contains(&p) {
+                found.push(p);
+            }
+        }
+    }
+    let role = line_role?;
+    if !found.is_empty() {
+        let entities: Vec<Entity> = found.into_iter().map(Entity::Product).collect();
+        if adjacent && !matches!(mentions[prev].entities[0], Entity::Product(_)) {
+            // "Skype 2015": the line and its version are one name.
+            let m = &mut mentions[prev];
+            let span = m.span.start..ws[i].span.end;
+            m.text = text[span.clone()].to_owned();
+            m.span = span;
+            m.entities = entities;
+        } else {
+            mentions.push(Mention {
+                entities,
+                span: ws[i].span.clone(),
+                text: text[ws[i].span.clone()].to_owned(),
+                word: i,
+            });
+        }
+        return Some(i + 1);
+    }
+    // A version nobody documents.
+    let start = if adjacent {
+        mentions[prev].span.start
+    } else {
+        ws[i].span.start
+    };
+    let span = start..ws[i].span.end;
+    unknown_versions.push(UnknownVersion {
+        role,
+        text: text[span.clone()].to_owned(),
+        span,
+    });
+    if adjacent && !matches!(mentions[prev].entities[0], Entity::Product(_)) {
+        mentions.remove(prev);
+    }
+    Some(i + 1)
 }
 
 /// The error for a word that is neither a name nor filler, with the closest names.

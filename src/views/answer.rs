@@ -5,7 +5,7 @@ use std::fmt::Write as _;
 
 use serde_json::{Value, json};
 
-use crate::engine::{Answer, FeatureAnswer, Outcome, Reason, Verdict, describe_cube, describe_set};
+use crate::engine::{Answer, FeatureAnswer, Outcome, Polarity, Reason, Verdict, describe_cube, describe_set};
 use crate::kb::{Cite, KnowledgeBase};
 use crate::query::Kind;
 
@@ -54,12 +54,14 @@ impl Style {
     }
 }
 
-fn outcome_tag(o: Outcome) -> &'static str {
-    match o {
-        Outcome::Holds => "[holds]",
-        Outcome::Fails => "[fails]",
-        Outcome::Partly => "[depends]",
-        Outcome::Note => "[note]",
+fn outcome_tag(r: &Reason) -> &'static str {
+    match (r.outcome, r.polarity) {
+        (Outcome::Holds, _) => "[holds]",
+        (Outcome::Fails, _) => "[fails]",
+        (Outcome::Partly, Polarity::Allows) => "[holds for part]",
+        (Outcome::Partly, Polarity::Forbids) => "[fails for part]",
+        (Outcome::Partly, Polarity::Both) => "[depends]",
+        (Outcome::Note, _) => "[note]",
     }
 }
 
@@ -116,7 +118,7 @@ fn reason_text(kb: &KnowledgeBase, r: &Reason, depth: usize, out: &mut String, s
         Outcome::Fails => s.no,
         Outcome::Partly | Outcome::Note => s.warn,
     };
-    let _ = writeln!(out, "{pad}{color}{}{} {}", outcome_tag(r.outcome), s.reset, r.says);
+    let _ = writeln!(out, "{pad}{color}{}{} {}", outcome_tag(r), s.reset, r.says);
     if let Some(h) = &r.here {
         let _ = writeln!(out, "{pad}    here: {h}");
     }
@@ -240,16 +242,24 @@ pub fn text(kb: &KnowledgeBase, a: &Answer, s: &Style) -> String {
                 );
                 return out;
             }
-            let what = if a.kind == Kind::WhatWorks {
-                "What works"
-            } else {
-                "What does not work"
-            };
+            let works = a.kind == Kind::WhatWorks;
+            let what = if works { "What works" } else { "What does not work" };
             let _ = writeln!(out, "{what} with {topo} (as of {}):", a.as_of);
-            if a.listing.is_empty() {
+            let picked: Vec<&(usize, Verdict)> = a
+                .listing
+                .iter()
+                .filter(|(_, v)| {
+                    if works {
+                        matches!(v, Verdict::Yes | Verdict::Conditional)
+                    } else {
+                        *v == Verdict::No
+                    }
+                })
+                .collect();
+            if picked.is_empty() {
                 let _ = writeln!(out, "  nothing the sources document");
             }
-            for (f, v) in &a.listing {
+            for (f, v) in picked {
                 let _ = writeln!(
                     out,
                     "  {}{:<11}{} {}",
@@ -259,18 +269,29 @@ pub fn text(kb: &KnowledgeBase, a: &Answer, s: &Style) -> String {
                     kb.features[*f].name
                 );
             }
+            let unknown: Vec<&str> = a
+                .listing
+                .iter()
+                .filter(|(_, v)| *v == Verdict::Unknown)
+                .map(|(f, _)| kb.features[*f].name.as_str())
+                .collect();
+            if !unknown.is_empty() {
+                let _ = writeln!(out, "No source covers, with this topology: {}.", unknown.join("; "));
+            }
         }
         Kind::Diff => {
             let from = a.from.as_ref().map(|f| describe_cube(kb, f)).unwrap_or_default();
             let _ = writeln!(out, "From {from} to {} (as of {}):", topology_text(kb, a), a.as_of);
             type Pick = fn(Verdict, Verdict) -> bool;
-            let groups: [(&str, Pick); 3] = [
+            let groups: [(&str, Pick); 4] = [
                 ("Gained", |a, b| {
-                    b == Verdict::Yes || (b == Verdict::Conditional && a != Verdict::Yes)
+                    matches!(b, Verdict::Yes | Verdict::Conditional) && matches!(a, Verdict::No | Verdict::Unknown)
                 }),
                 ("Lost", |a, b| {
-                    a == Verdict::Yes && b != Verdict::Yes
-                        || a == Verdict::Conditional && matches!(b, Verdict::No | Verdict::Unknown)
+                    matches!(a, Verdict::Yes | Verdict::Conditional) && b == Verdict::No
+                }),
+                ("No longer documented", |a, b| {
+                    matches!(a, Verdict::Yes | Verdict::Conditional) && b == Verdict::Unknown
                 }),
                 ("Changed", |_, _| true),
             ];
@@ -297,8 +318,16 @@ pub fn text(kb: &KnowledgeBase, a: &Answer, s: &Style) -> String {
                 }
             }
             if a.changes.is_empty() {
-                let _ = writeln!(out, "  nothing changes");
+                let _ = writeln!(out, "  no feature changes its verdict");
             }
+            let count = |vs: &[Verdict]| {
+                [Verdict::Yes, Verdict::Conditional, Verdict::No, Verdict::Unknown]
+                    .iter()
+                    .map(|w| format!("{} {}", vs.iter().filter(|v| *v == w).count(), w.word()))
+                    .collect::<Vec<_>>()
+                    .join(", ")
+            };
+            let _ = writeln!(out, "Before: {}. After: {}.", count(&a.before), count(&a.after));
         }
     }
     out
@@ -314,7 +343,7 @@ fn cite_json(kb: &KnowledgeBase, c: &Cite) -> Value {
 
 fn reason_json(kb: &KnowledgeBase, r: &Reason) -> Value {
     json!({
-        "outcome": r.outcome, "kind": r.kind, "id": r.id, "says": r.says, "here": r.here,
+        "outcome": r.outcome, "polarity": r.polarity, "kind": r.kind, "id": r.id, "says": r.says, "here": r.here,
         "sources": r.sources.iter().map(|c| cite_json(kb, c)).collect::<Vec<_>>(),
         "because": r.because.iter().map(|b| reason_json(kb, b)).collect::<Vec<_>>(),
     })
