@@ -12,3 +12,5 @@ mod catalog;
 mod grammar;
 // `interop ask`: verdicts, reasons, fixes, exit codes, JSON, batches and the question corpus.
 mod ask;
+// Random questions and damaged knowledge bases: answered or rejected, never a panic.
+mod robustness;
