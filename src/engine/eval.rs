@@ -111,6 +111,11 @@ pub struct Evaluation {
     pub caveats: Vec<String>,
     /// Where the feature is known not to work (used by features that require it).
     pub negative: Region,
+    /// Where it works, on every topology (before any role is left to choose); with
+    /// `qualified`, enough to tell the verdict of another topology without re-evaluating.
+    pub works: Region,
+    /// Where a source attaches a condition that is not about products.
+    pub qualified: Region,
 }
 
 /// Evaluate `feature` on the topologies of `topology`, as of `date`.
@@ -128,6 +133,33 @@ fn outcome_of(kb: &KnowledgeBase, t: &Cube, allows: &Region, forbids: &Region) -
     } else {
         Outcome::Partly
     }
+}
+
+/// The verdict `evaluate` would give on `t`, from an evaluation of the same feature and date
+/// on any topology: `yes` or not.
+#[must_use]
+pub fn is_yes(kb: &KnowledgeBase, ev: &Evaluation, t: &Cube) -> bool {
+    let u = &kb.universe;
+    let mut works = ev.works.clone();
+    for r in open_optional_roles(kb, ev.feature, t) {
+        works = works.free_role(u, r);
+    }
+    works.covers(u, t) && !ev.qualified.meets(u, t)
+}
+
+/// Optional roles `t` leaves open that do not provide the feature: it is enough that some
+/// product there works.
+fn open_optional_roles(kb: &KnowledgeBase, feature: usize, t: &Cube) -> Vec<usize> {
+    let u = &kb.universe;
+    let provided_in = |r: usize| {
+        kb.features[feature].provided_by.iter().any(|p| match *p {
+            crate::kb::Provider::Product(p) => kb.products[p].role == r,
+            crate::kb::Provider::Family(f) => kb.families[f].role == r,
+        })
+    };
+    (0..kb.roles.len())
+        .filter(|&r| kb.roles[r].optional && u.is_free(t, r) && !provided_in(r))
+        .collect()
 }
 
 #[allow(clippy::too_many_lines)]
@@ -317,19 +349,12 @@ fn evaluate_depth(kb: &KnowledgeBase, feature: usize, t: &Cube, date: Date, dept
         }
     }
 
-    let mut works = positive.subtract(u, &negative);
+    let works_everywhere = positive.subtract(u, &negative);
+    let mut works = works_everywhere.clone();
     // Optional roles the question leaves open (SharePoint, the mail client) are the
     // administrator's to choose: it is enough that some product there works.
     // Unless the role provides the feature itself (presence in SharePoint).
-    let provided_in = |r: usize| {
-        kb.features[feature].provided_by.iter().any(|p| match *p {
-            crate::kb::Provider::Product(p) => kb.products[p].role == r,
-            crate::kb::Provider::Family(f) => kb.families[f].role == r,
-        })
-    };
-    let open_optional: Vec<usize> = (0..kb.roles.len())
-        .filter(|&r| kb.roles[r].optional && u.is_free(t, r) && !provided_in(r))
-        .collect();
+    let open_optional = open_optional_roles(kb, feature, t);
     for &r in &open_optional {
         works = works.free_role(u, r);
     }
@@ -408,6 +433,8 @@ fn evaluate_depth(kb: &KnowledgeBase, feature: usize, t: &Cube, date: Date, dept
         conditions,
         caveats,
         negative: negative.intersect_cube(u, t),
+        works: works_everywhere,
+        qualified: qualified.iter().fold(Region::empty(), |acc, (_, r)| acc.union(u, r)),
     }
 }
 

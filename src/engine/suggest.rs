@@ -9,7 +9,7 @@
 
 use jiff::civil::Date;
 
-use super::eval::{Verdict, evaluate};
+use super::eval::{Verdict, evaluate, is_yes};
 use crate::kb::KnowledgeBase;
 use crate::region::Cube;
 
@@ -127,9 +127,12 @@ pub fn fixes(kb: &KnowledgeBase, feature: usize, t: &Cube, date: Date) -> Vec<Fi
             (r, current, c)
         })
         .collect();
+    // The feature's regions, once: each candidate is then a set inclusion, and only the fixes
+    // kept are evaluated again in full.
+    let everywhere = evaluate(kb, feature, &u.full(), date);
     let mut tries = 0;
     for size in 1..=3.min(candidates.len()) {
-        let mut found: Vec<(i64, Fix)> = Vec::new();
+        let mut found: Vec<(i64, Cube, Fix)> = Vec::new();
         for combo in combinations(candidates.len(), size) {
             let mut idx = vec![0usize; size];
             'assign: loop {
@@ -156,9 +159,10 @@ pub fn fixes(kb: &KnowledgeBase, feature: usize, t: &Cube, date: Date) -> Vec<Fi
                 }
                 if ok {
                     tries += 1;
-                    if evaluate(kb, feature, &t2, date).verdict == Verdict::Yes {
+                    if is_yes(kb, &everywhere, &t2) {
                         found.push((
                             cost,
+                            t2,
                             Fix {
                                 changes,
                                 result: Verdict::Yes,
@@ -185,8 +189,14 @@ pub fn fixes(kb: &KnowledgeBase, feature: usize, t: &Cube, date: Date) -> Vec<Fi
             }
         }
         if !found.is_empty() {
-            found.sort_by_key(|(c, f)| (*c, f.changes.iter().map(|c| c.to).collect::<Vec<_>>()));
-            return found.into_iter().take(MAX_FIXES).map(|(_, f)| f).collect();
+            found.sort_by_key(|(c, _, f)| (*c, f.changes.iter().map(|c| c.to).collect::<Vec<_>>()));
+            // Verified by asking again.
+            return found
+                .into_iter()
+                .filter(|(_, t2, _)| evaluate(kb, feature, t2, date).verdict == Verdict::Yes)
+                .take(MAX_FIXES)
+                .map(|(_, _, f)| f)
+                .collect();
         }
     }
     Vec::new()
