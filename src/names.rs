@@ -88,7 +88,6 @@ impl NameIndex {
     pub fn build(kb: &KnowledgeBase) -> Self {
         let mut idx = NameIndex::default();
         for (i, f) in kb.features.iter().enumerate() {
-            let e = Entity::Feature(i);
             let mut set = std::collections::HashSet::new();
             for n in std::iter::once(f.name.as_str())
                 .chain(f.label.as_deref())
@@ -97,53 +96,45 @@ impl NameIndex {
                 set.extend(words(n).into_iter().map(|w| w.text));
             }
             idx.feature_words.push(set);
-            idx.add_id(&f.id, e);
-            idx.add(&f.name, e);
-            if let Some(l) = &f.label {
-                idx.add(l, e);
-            }
-            for a in f.aliases.all() {
-                idx.add(a, e);
-            }
+            idx.add_entity(
+                Some(&f.id),
+                [f.name.as_str()].into_iter().chain(f.label.as_deref()),
+                &f.aliases,
+                Entity::Feature(i),
+            );
         }
         for (i, p) in kb.products.iter().enumerate() {
-            let e = Entity::Product(i);
-            idx.add_id(&p.id, e);
-            idx.add(&p.name, e);
-            for a in p.aliases.all() {
-                idx.add(a, e);
-            }
+            idx.add_entity(Some(&p.id), [p.name.as_str()], &p.aliases, Entity::Product(i));
         }
         for (i, f) in kb.families.iter().enumerate() {
-            let e = Entity::Family(i);
-            idx.add_id(&f.id, e);
-            idx.add(&f.name, e);
-            for a in f.aliases.all() {
-                idx.add(a, e);
-            }
+            idx.add_entity(Some(&f.id), [f.name.as_str()], &f.aliases, Entity::Family(i));
         }
         for (i, m) in kb.modes.iter().enumerate() {
-            let e = Entity::Mode(i);
-            idx.add_id(&m.id, e);
-            idx.add(&m.name, e);
-            for a in m.aliases.all() {
-                idx.add(a, e);
-            }
+            idx.add_entity(Some(&m.id), [m.name.as_str()], &m.aliases, Entity::Mode(i));
         }
         for (i, d) in kb.deployments.iter().enumerate() {
-            let e = Entity::Deployment(i);
-            idx.add(&d.name, e);
-            for a in d.aliases.all() {
-                idx.add(a, e);
-            }
+            idx.add_entity(None, [d.name.as_str()], &d.aliases, Entity::Deployment(i));
         }
         for (i, r) in kb.roles.iter().enumerate() {
-            let e = Entity::Role(i);
-            for a in r.aliases.all() {
-                idx.add(a, e);
-            }
+            idx.add_entity(None, [], &r.aliases, Entity::Role(i));
         }
         idx
+    }
+
+    /// An entity's id (found, never suggested), names and aliases.
+    fn add_entity<'n>(
+        &mut self,
+        id: Option<&str>,
+        names: impl IntoIterator<Item = &'n str>,
+        aliases: &'n crate::kb::Names,
+        e: Entity,
+    ) {
+        if let Some(id) = id {
+            self.add_id(id, e);
+        }
+        for n in names.into_iter().chain(aliases.all()) {
+            self.add(n, e);
+        }
     }
 
     /// Add an id: found like any name, but never offered as a did-you-mean.
