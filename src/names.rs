@@ -31,7 +31,7 @@ pub enum Entity {
 }
 
 /// Split and fold a text into words, keeping each word's span (the lexer of
-/// `grammar/QUERY.md`, in `query::lex`).
+/// `grammar/GRAMMAR.md`, in `query::lex`).
 #[must_use]
 pub fn words(text: &str) -> Vec<Word> {
     crate::query::lex::lex(text)

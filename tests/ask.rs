@@ -298,6 +298,7 @@ fn the_question_corpus() {
         let name = path.file_stem().expect("a name").to_string_lossy().into_owned();
         let mut as_of = TODAY.to_owned();
         let mut transcript = String::new();
+        let mut json_digest: Vec<Value> = Vec::new();
         for line in text.lines() {
             if let Some(d) = line.strip_prefix("# as-of: ") {
                 as_of = d.trim().to_owned();
@@ -336,10 +337,12 @@ fn the_question_corpus() {
                 "$ interop ask \"{question}\" --as-of {as_of}\n{}{}\n",
                 run.stdout, run.stderr
             ));
+            json_digest.push(digest(question, &as_of));
             total += 1;
         }
         if wrong.is_empty() {
             insta::assert_snapshot!(format!("questions_{name}"), transcript);
+            insta::assert_json_snapshot!(format!("questions_{name}_json"), json_digest);
         }
     }
     assert!(wrong.is_empty(), "{} wrong answers:\n{}", wrong.len(), wrong.join("\n"));
@@ -370,4 +373,58 @@ fn the_readme_example_is_current() {
             run.stdout
         );
     }
+}
+
+/// The JSON answer to a question, without the quotes (the text snapshot has them): what a
+/// script reads.
+fn digest(question: &str, as_of: &str) -> Value {
+    let run = interop(&["ask", question, "--format", "json", "--as-of", as_of]);
+    let Ok(v) = serde_json::from_str::<Value>(&run.stdout) else {
+        return serde_json::json!({ "question": question, "exit": run.code, "error": run.stderr.lines().next() });
+    };
+    let reasons: Vec<String> = v["reasons"]
+        .as_array()
+        .map(|rs| {
+            rs.iter()
+                .map(|r| {
+                    format!(
+                        "{} {} {}",
+                        r["outcome"].as_str().unwrap_or(""),
+                        r["kind"].as_str().unwrap_or(""),
+                        r["id"].as_str().unwrap_or("")
+                    )
+                })
+                .collect()
+        })
+        .unwrap_or_default();
+    let suggestions: Vec<Value> = v["suggestions"]
+        .as_array()
+        .map(|s| {
+            s.iter()
+                .map(|f| {
+                    f["changes"]
+                        .as_array()
+                        .map(|c| c.iter().map(|c| c["text"].clone()).collect::<Vec<_>>())
+                        .into()
+                })
+                .collect()
+        })
+        .unwrap_or_default();
+    serde_json::json!({
+        "question": question,
+        "exit": run.code,
+        "kind": v["kind"],
+        "verdict": v["verdict"],
+        "feature": v["feature"]["id"],
+        "topology": v["topology"]["roles"],
+        "conditions": v["conditions"],
+        "caveats": v["caveats"],
+        "readings": v["readings"],
+        "reasons": reasons,
+        "suggestions": suggestions,
+        "prerequisites": v["prerequisites"].as_array().map(|p| p.iter().map(|s| s["id"].clone()).collect::<Vec<_>>()),
+        "conflicts": v["conflicts"].as_array().map(|p| p.iter().map(|s| s["id"].clone()).collect::<Vec<_>>()),
+        "features": v["features"],
+        "changes": v["changes"],
+    })
 }

@@ -27,7 +27,7 @@ fn every_condition_example_parses() {
 fn every_question_example_parses_or_is_rejected_as_marked() {
     let kb = interop::kb::load_embedded().expect("the shipped knowledge base loads");
     let index = interop::names::NameIndex::build(&kb);
-    let text = include_str!("../grammar/QUERY.md");
+    let text = include_str!("../grammar/GRAMMAR.md");
     let (mut good, mut bad) = (0, 0);
     let mut rest = text;
     while let Some(start) = rest.find("```question") {

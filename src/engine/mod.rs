@@ -201,6 +201,13 @@ fn readings(kb: &KnowledgeBase, mentions: &[Mention]) -> Vec<Choice> {
                 ents.retain(|e| matches!(e, Entity::Deployment(_)));
             }
         }
+        // A product or family is more precise than its role named by the same words.
+        let precise: Vec<usize> = ents
+            .iter()
+            .filter(|e| !matches!(e, Entity::Role(_)))
+            .filter_map(role_of)
+            .collect();
+        ents.retain(|e| !matches!(e, Entity::Role(r) if precise.contains(r)));
         if ents.len() <= 1 {
             options.push(vec![(ents, String::new())]);
             continue;

@@ -1,4 +1,4 @@
-//! The lexer of questions (`grammar/QUERY.md`, "Tokens"), with nom.
+//! The lexer of questions (`grammar/GRAMMAR.md`, "Tokens"), with nom.
 //!
 //! A question is split into words of letters, numbers, single Chinese characters and
 //! punctuation; everything else separates tokens. Letters are lower-cased and their accents

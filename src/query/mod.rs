@@ -1,6 +1,6 @@
 //! Questions: from the words an administrator types to a [`Question`] of known names.
 //!
-//! `grammar/QUERY.md` documents the language. [`lex`] splits the text (nom); [`parse`] finds
+//! `grammar/GRAMMAR.md` documents the language. [`lex`] splits the text (nom); [`parse`] finds
 //! the kind of question from its lead words, then reads names by longest match against every
 //! alias of the knowledge base ([`NameIndex`]); filler words are skipped; anything else is an
 //! error with a caret under it and a did-you-mean.
