@@ -14,3 +14,5 @@ mod grammar;
 mod ask;
 // Random questions and damaged knowledge bases: answered or rejected, never a panic.
 mod robustness;
+// Every quote of the data stands in the document it cites.
+mod sources;

@@ -414,7 +414,11 @@ fn evaluate_depth(kb: &KnowledgeBase, feature: usize, t: &Cube, date: Date, dept
             id: kb.features[feature].id.clone(),
             says,
             here: Some(covered_by(kb, feature)),
-            sources: Vec::new(),
+            // What the sources that speak of the feature cover: its table row, or its own sources.
+            sources: kb
+                .row_of(feature)
+                .map_or(&kb.features[feature].sources, |r| &r.sources)
+                .clone(),
             because: Vec::new(),
         });
     }

@@ -455,7 +455,21 @@ pub fn answer(kb: &KnowledgeBase, q: &Question, as_of: Date) -> Answer {
                 };
                 answer.listing.push((f, v));
             }
-            answer.verdict = if known { Verdict::Yes } else { Verdict::Unknown };
+            // "What works": yes if something does; "what does not work": no if something fails.
+            let any = |want: &[Verdict]| answer.listing.iter().any(|(_, v)| want.contains(v));
+            answer.verdict = if !known {
+                Verdict::Unknown
+            } else if q.kind == Kind::WhatWorks {
+                if any(&[Verdict::Yes, Verdict::Conditional]) {
+                    Verdict::Yes
+                } else {
+                    Verdict::No
+                }
+            } else if any(&[Verdict::No]) {
+                Verdict::No
+            } else {
+                Verdict::Yes
+            };
         }
         Kind::Diff => {
             let from_readings = readings(kb, &q.from);

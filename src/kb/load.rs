@@ -1095,6 +1095,21 @@ impl Loader<'_> {
                 }
             },
             raw::Cell::Conditional(c) => {
+                if c.text != format!("Y ({})", c.condition) {
+                    self.err(
+                        file,
+                        cell.span(),
+                        format!(
+                            "the cell text `{}` does not match its condition `{}`",
+                            c.text, c.condition
+                        ),
+                    )
+                    .notes
+                    .push(format!(
+                        "write `text = \"Y ({})\"`, or correct `condition`",
+                        c.condition
+                    ));
+                }
                 // Point at the condition's string inside the inline table.
                 let text = &self.files[file].text;
                 let span = cell.span();

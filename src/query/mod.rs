@@ -71,6 +71,7 @@ pub struct Question {
 /// Filler words, in folded form (see [`crate::names`]), in the three languages of the sources.
 #[rustfmt::skip]
 const FILLER: &[&str] = &[
+    "之", "间", "的", "与", "和", "对", "于", "是", "否",
     "pas", "ai", "j", "quoi", "hi", "thanks", "thank", "they", "them", "see", "while", "w", "hybrid", "cu",
     "sp", "rtm", "build", "rollup", "ru", "update", "sync", "synced", "lot", "people", "staff", "employee",
     "fonctionnalite", "fonctionnalites", "fonctionner", "tourne", "peuvent", "puis", "nos", "mes", "leur",
@@ -191,8 +192,11 @@ pub fn parse(kb: &KnowledgeBase, index: &NameIndex, text: &str) -> Result<Questi
                 .map(|(i, _)| (f, i))
         })
         .or_else(|| {
-            // "A → B"
-            let arrow = text.find(['→', '>'])?;
+            // "A → B", "A -> B"; not "A <-> B", which is a pair.
+            let arrow = text
+                .char_indices()
+                .find(|&(i, c)| c == '→' || (c == '>' && !text[..i].ends_with("<-") && !text[..i].ends_with("<=")))
+                .map(|(i, _)| i)?;
             let i = ws.iter().position(|w| w.span.start > arrow)?;
             Some((0, i))
         })
@@ -258,7 +262,7 @@ pub fn parse(kb: &KnowledgeBase, index: &NameIndex, text: &str) -> Result<Questi
         }
         i += 1;
     }
-    describe_feature(index, text, &ws, &mut mentions, &strangers)?;
+    describe_feature(kb, index, text, &ws, &mut mentions, &strangers)?;
 
     let (features, mut rest): (Vec<Mention>, Vec<Mention>) = mentions
         .into_iter()
@@ -327,6 +331,7 @@ pub fn parse(kb: &KnowledgeBase, index: &NameIndex, text: &str) -> Result<Questi
 /// of them is an error.
 #[allow(clippy::result_large_err)]
 fn describe_feature(
+    kb: &KnowledgeBase,
     index: &NameIndex,
     text: &str,
     ws: &[Word],
@@ -352,14 +357,24 @@ fn describe_feature(
         }
         return Ok(());
     }
-    // Score each feature that has every stranger word by how many of the question's words it has.
-    let question_words: Vec<&str> = ws.iter().map(|w| w.text.as_str()).collect();
+    // Score each feature that has every stranger word by how many of the question's other
+    // words it has; words the names already took (products, modes) and filler say nothing.
+    let taken: Vec<usize> = mentions
+        .iter()
+        .flat_map(|m| m.word..m.word + key(&m.text).split(' ').count())
+        .collect();
+    let free_words: Vec<&str> = ws
+        .iter()
+        .enumerate()
+        .filter(|(i, w)| !taken.contains(i) && !is_filler(&w.text))
+        .map(|(_, w)| w.text.as_str())
+        .collect();
     let scored: Vec<(usize, usize)> = (0..index.feature_words.len())
         .filter(|&f| fits(f))
         .map(|f| {
             (
                 f,
-                question_words
+                free_words
                     .iter()
                     .filter(|w| index.feature_words[f].contains(**w))
                     .count(),
@@ -376,12 +391,11 @@ fn describe_feature(
     };
     let last = strangers.last().copied().unwrap_or(first);
     let span = ws[first].span.start..ws[last].span.end;
+    // Ties go to the rows of the support table, in its order, before the other capabilities.
+    let mut best_features: Vec<usize> = scored.iter().filter(|s| s.1 == best).map(|s| s.0).collect();
+    best_features.sort_by_key(|&f| (kb.features[f].row.is_none(), kb.features[f].row, f));
     mentions.push(Mention {
-        entities: scored
-            .iter()
-            .filter(|s| s.1 == best)
-            .map(|s| Entity::Feature(s.0))
-            .collect(),
+        entities: best_features.into_iter().map(Entity::Feature).collect(),
         span: span.clone(),
         text: text[span].to_owned(),
         word: first,

@@ -370,6 +370,8 @@ fn feature_json(kb: &KnowledgeBase, fa: &FeatureAnswer) -> Value {
         "conditions": ev.conditions,
         "caveats": ev.caveats,
         "reasons": ev.reasons.iter().map(|r| reason_json(kb, r)).collect::<Vec<_>>(),
+        "fix_note": (fa.suggestions.is_empty() && matches!(ev.verdict, Verdict::No | Verdict::Conditional))
+            .then_some("no change of product makes it work"),
         "suggestions": fa.suggestions.iter().map(|s| json!({
             "changes": s.changes.iter().map(|c| json!({
                 "role": kb.roles[c.role].id,
@@ -434,7 +436,27 @@ pub fn to_json(kb: &KnowledgeBase, a: &Answer) -> Value {
             }
         }
         Kind::WhatWorks | Kind::WhatFails => {
-            v["reasons"] = json!([]);
+            // Each feature listed is a reason of the answer, cited by its own sources.
+            let works = a.kind == Kind::WhatWorks;
+            v["reasons"] = json!(
+                a.listing
+                    .iter()
+                    .filter(|(_, v)| if works {
+                        matches!(v, Verdict::Yes | Verdict::Conditional)
+                    } else {
+                        *v == Verdict::No
+                    })
+                    .map(|(f, verdict)| {
+                        let feat = &kb.features[*f];
+                        let sources = kb.row_of(*f).map_or(&feat.sources, |r| &r.sources);
+                        json!({
+                            "outcome": if *verdict == Verdict::No { "fails" } else { "holds" },
+                            "kind": "feature", "id": feat.id, "says": format!("{}: {}", feat.name, verdict.word()),
+                            "sources": sources.iter().map(|c| cite_json(kb, c)).collect::<Vec<_>>(),
+                        })
+                    })
+                    .collect::<Vec<_>>()
+            );
             v["suggestions"] = json!([]);
             v["feature"] = Value::Null;
             v["features"] = json!(
