@@ -308,3 +308,19 @@ fn a_missing_directory_is_bad_input() {
     assert_eq!(run.code, 2);
     assert!(run.stderr.contains("has no `.toml` files"), "{}", run.stderr);
 }
+
+#[test]
+fn a_cell_text_that_contradicts_its_condition_is_rejected() {
+    let (rendered, locations, edited) = broken(
+        "matrix.toml",
+        "text = \"Y (need Exchange 2016/2013)\"",
+        "text = \"Y (need Exchange 2061/2013)\"",
+    );
+    assert!(rendered.contains("does not match its condition"), "{rendered}");
+    let expected = place(
+        "matrix.toml",
+        &edited,
+        "cells = { onprem-exchange-onprem-sfb = ^{ text = \"Y (need Exchange 2061/2013)\"",
+    );
+    assert!(locations.contains(&expected), "{expected} not in {locations:?}");
+}
