@@ -353,6 +353,16 @@ fn ask_stdin(
             d.file = Some(0);
             d
         };
+        // A bad line: its problem on stderr, and in JSON mode its place in the answers.
+        let bad_line = |question: &str, d: Diagnostic, file: &SourceText, chunk: &mut String| {
+            let files = std::slice::from_ref(file);
+            if format == AnswerFormat::Json {
+                let v = serde_json::json!({ "question": question, "line": line_no, "error": d.to_json(files) });
+                chunk.push_str(&serde_json::to_string(&v).unwrap_or_default());
+                chunk.push('\n');
+            }
+            report(ctx, files, &[d]);
+        };
         let Ok(input) = std::str::from_utf8(&bytes) else {
             let at = std::str::from_utf8(&bytes).err().map_or(0, |e| e.valid_up_to());
             let valid = String::from_utf8_lossy(&bytes[..at]).into_owned();
@@ -361,13 +371,7 @@ fn ask_stdin(
                     .at(0, at..at)
                     .label("invalid byte here"),
             );
-            let files = [place(&valid)];
-            if format == AnswerFormat::Json {
-                let v = serde_json::json!({ "question": valid, "line": line_no, "error": d.to_json(&files) });
-                chunk.push_str(&serde_json::to_string(&v).unwrap_or_default());
-                chunk.push('\n');
-            }
-            report(ctx, &files, &[d]);
+            bad_line(&valid, d, &place(&valid), &mut chunk);
             outcome = Outcome::BadInput;
             if stdout.write_all(chunk.as_bytes()).is_err() {
                 return outcome;
@@ -387,14 +391,7 @@ fn ask_stdin(
                 }
             }
             Err(d) => {
-                let files = [place(line)];
-                let d = shift(d);
-                if format == AnswerFormat::Json {
-                    let v = serde_json::json!({ "question": line, "line": line_no, "error": d.to_json(&files) });
-                    chunk.push_str(&serde_json::to_string(&v).unwrap_or_default());
-                    chunk.push('\n');
-                }
-                report(ctx, &files, &[d]);
+                bad_line(line, shift(d), &place(line), &mut chunk);
                 outcome = Outcome::BadInput;
             }
         }

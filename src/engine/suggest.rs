@@ -36,24 +36,29 @@ const MAX_FIXES: usize = 3;
 /// At most this many re-evaluations per question.
 const MAX_TRIES: usize = 4000;
 
+/// A feature and every feature it requires, directly or not.
+fn with_required(kb: &KnowledgeBase, feature: usize) -> Vec<usize> {
+    let mut seen = Vec::new();
+    let mut stack = vec![feature];
+    while let Some(f) = stack.pop() {
+        if !seen.contains(&f) {
+            seen.push(f);
+            stack.extend(&kb.features[f].requires);
+        }
+    }
+    seen
+}
+
 /// The roles whose product changes the answer for a feature: those any of its facts restrict.
 fn relevant_roles(kb: &KnowledgeBase, feature: usize) -> Vec<usize> {
     let u = &kb.universe;
     let mut regions = Vec::new();
-    let mut stack = vec![feature];
-    let mut seen = Vec::new();
-    while let Some(f) = stack.pop() {
-        if seen.contains(&f) {
-            continue;
-        }
-        seen.push(f);
-        if kb.row_of(f).is_some() {
+    for f in with_required(kb, feature) {
+        if let Some(row) = kb.row_of(f) {
             regions.extend(kb.deployments.iter().map(|d| &d.when.region));
-            if let Some(row) = kb.row_of(f) {
-                for c in &row.cells {
-                    if let crate::kb::Support::Conditional { requires, .. } = c {
-                        regions.push(&requires.region);
-                    }
+            for c in &row.cells {
+                if let crate::kb::Support::Conditional { requires, .. } = c {
+                    regions.push(&requires.region);
                 }
             }
         }
@@ -64,7 +69,6 @@ fn relevant_roles(kb: &KnowledgeBase, feature: usize) -> Vec<usize> {
                 regions.push(&w.region);
             }
         }
-        stack.extend(&kb.features[f].requires);
     }
     (0..kb.roles.len())
         .filter(|&role| {
@@ -246,14 +250,7 @@ fn combinations(n: usize, k: usize) -> Vec<Vec<usize>> {
 pub fn steps_for(kb: &KnowledgeBase, feature: usize, t: &Cube) -> Vec<usize> {
     let u = &kb.universe;
     let mut steps: Vec<usize> = Vec::new();
-    let mut features = vec![feature];
-    let mut seen_features = Vec::new();
-    while let Some(f) = features.pop() {
-        if seen_features.contains(&f) {
-            continue;
-        }
-        seen_features.push(f);
-        features.extend(&kb.features[f].requires);
+    for f in with_required(kb, feature) {
         let mut stack: Vec<usize> = kb.features[f].steps.clone();
         while let Some(s) = stack.pop() {
             if steps.contains(&s) {
