@@ -30,6 +30,19 @@ pub enum Entity {
     Role(usize),
 }
 
+impl Entity {
+    /// The role a product, family or role names; none for features, modes and columns.
+    #[must_use]
+    pub fn role(self, kb: &KnowledgeBase) -> Option<usize> {
+        match self {
+            Entity::Product(p) => Some(kb.products[p].role),
+            Entity::Family(f) => Some(kb.families[f].role),
+            Entity::Role(r) => Some(r),
+            Entity::Feature(_) | Entity::Mode(_) | Entity::Deployment(_) => None,
+        }
+    }
+}
+
 /// Split and fold a text into words, keeping each word's span (the lexer of
 /// `grammar/GRAMMAR.md`, in `query::lex`).
 #[must_use]

@@ -151,12 +151,7 @@ pub fn is_yes(kb: &KnowledgeBase, ev: &Evaluation, t: &Cube) -> bool {
 /// product there works.
 fn open_optional_roles(kb: &KnowledgeBase, feature: usize, t: &Cube) -> Vec<usize> {
     let u = &kb.universe;
-    let provided_in = |r: usize| {
-        kb.features[feature].provided_by.iter().any(|p| match *p {
-            crate::kb::Provider::Product(p) => kb.products[p].role == r,
-            crate::kb::Provider::Family(f) => kb.families[f].role == r,
-        })
-    };
+    let provided_in = |r: usize| kb.features[feature].provided_by.iter().any(|p| p.role(kb) == r);
     (0..kb.roles.len())
         .filter(|&r| kb.roles[r].optional && u.is_free(t, r) && !provided_in(r))
         .collect()
@@ -559,13 +554,7 @@ pub fn describe_region(kb: &KnowledgeBase, t: &Cube, region: &Region) -> Vec<Str
                 if differ.len() <= 1 {
                     let r = differ.first().copied().unwrap_or(0);
                     let both: Vec<usize> = u.allowed(&cubes[i], r).chain(u.allowed(&cubes[j], r)).collect();
-                    let mut c = u.full();
-                    for r2 in 0..kb.roles.len() {
-                        if r2 != r {
-                            c = c.intersect(&u.restrict(r2, u.allowed(&cubes[i], r2).collect::<Vec<_>>()));
-                        }
-                    }
-                    let c = c.intersect(&u.restrict(r, both));
+                    let c = u.free(&cubes[i], r).intersect(&u.restrict(r, both));
                     cubes.remove(j);
                     cubes[i] = c;
                     merged = true;

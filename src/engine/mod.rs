@@ -38,14 +38,6 @@ pub struct FeatureAnswer {
     pub limits: Vec<usize>,
 }
 
-/// A feature whose verdict changes between two topologies.
-#[derive(Debug, Clone)]
-pub struct Change2 {
-    pub feature: usize,
-    pub from: Verdict,
-    pub to: Verdict,
-}
-
 /// Everything an answer says.
 #[derive(Debug, Clone)]
 pub struct Answer {
@@ -62,14 +54,37 @@ pub struct Answer {
     pub features: Vec<FeatureAnswer>,
     /// For a listing: every feature and its verdict (the view picks what was asked).
     pub listing: Vec<(usize, Verdict)>,
-    /// For a diff: the features whose verdict changes.
-    pub changes: Vec<Change2>,
     /// For a diff: every feature's verdict before and after.
     pub before: Vec<Verdict>,
     pub after: Vec<Verdict>,
     pub readings: Vec<Reading>,
     /// Names with a version the knowledge base does not know.
     pub unknown_versions: Vec<String>,
+}
+
+impl Answer {
+    /// For a listing: the features it lists — those that work (yes or conditional) for "what
+    /// works", those that do not for "what does not work".
+    pub fn listed(&self) -> impl Iterator<Item = (usize, Verdict)> + '_ {
+        let works = self.kind == Kind::WhatWorks;
+        self.listing.iter().copied().filter(move |(_, v)| {
+            if works {
+                matches!(v, Verdict::Yes | Verdict::Conditional)
+            } else {
+                *v == Verdict::No
+            }
+        })
+    }
+
+    /// For a diff: each feature whose verdict changes, with its verdict before and after.
+    pub fn changes(&self) -> impl Iterator<Item = (usize, Verdict, Verdict)> + '_ {
+        self.before
+            .iter()
+            .zip(&self.after)
+            .enumerate()
+            .filter(|(_, (a, b))| a != b)
+            .map(|(f, (a, b))| (f, *a, *b))
+    }
 }
 
 /// Build the topology the mentions describe, for one choice of reading per ambiguous mention.
@@ -90,8 +105,8 @@ fn topology(kb: &KnowledgeBase, mentions: &[Mention], choice: &[Vec<Entity>]) ->
     let mut modes: Vec<Option<usize>> = vec![None; kb.roles.len()];
     let mut columns: Vec<usize> = Vec::new();
     let mut cube = u.full();
-    for (i, m) in mentions.iter().enumerate() {
-        for &e in &choice[i] {
+    for (i, entities) in choice.iter().enumerate() {
+        for &e in entities {
             match e {
                 Entity::Product(p) => named[kb.products[p].role].get_or_insert_with(Vec::new).push(p),
                 Entity::Family(f) if !by_product[kb.families[f].role] => named[kb.families[f].role]
@@ -110,7 +125,6 @@ fn topology(kb: &KnowledgeBase, mentions: &[Mention], choice: &[Vec<Entity>]) ->
                 Entity::Deployment(d) => columns.push(d),
                 Entity::Feature(_) => {}
             }
-            let _ = m;
         }
     }
     for (r, set) in named.into_iter().enumerate() {
@@ -149,14 +163,7 @@ fn topology(kb: &KnowledgeBase, mentions: &[Mention], choice: &[Vec<Entity>]) ->
 
 /// The role of the name next to mention `i`, for a deployment mode.
 fn adjacent_role(kb: &KnowledgeBase, mentions: &[Mention], choice: &[Vec<Entity>], i: usize) -> Option<usize> {
-    let role_of = |j: usize| -> Option<usize> {
-        choice.get(j)?.iter().find_map(|e| match *e {
-            Entity::Product(p) => Some(kb.products[p].role),
-            Entity::Family(f) => Some(kb.families[f].role),
-            Entity::Role(r) => Some(r),
-            _ => None,
-        })
-    };
+    let role_of = |j: usize| -> Option<usize> { choice.get(j)?.iter().find_map(|e| e.role(kb)) };
     let near = |j: usize| mentions.get(j).is_some_and(|m| m.word.abs_diff(mentions[i].word) <= 3);
     // "Exchange on-premises" (the mode after) is the common order; then "on-premises Exchange".
     if i > 0
@@ -168,19 +175,14 @@ fn adjacent_role(kb: &KnowledgeBase, mentions: &[Mention], choice: &[Vec<Entity>
     if near(i + 1) { role_of(i + 1) } else { None }
 }
 
-/// The readings of the mentions: each mention's entities grouped by what they are, and for an
-/// ambiguous one, each alone and all together. The first reading is the preferred one.
 /// One reading of the topology's mentions: the entities taken for each mention, and for each
 /// ambiguous mention (by index) a label of the reading.
 type Choice = (Vec<Vec<Entity>>, Vec<(usize, String)>);
 
+/// The readings of the mentions: each mention's entities grouped by what they are, and for an
+/// ambiguous one, each alone and all together. The first reading is the preferred one.
 fn readings(kb: &KnowledgeBase, mentions: &[Mention]) -> Vec<Choice> {
-    let role_of = |e: &Entity| match *e {
-        Entity::Product(p) => Some(kb.products[p].role),
-        Entity::Family(f) => Some(kb.families[f].role),
-        Entity::Role(r) => Some(r),
-        _ => None,
-    };
+    let role_of = |e: &Entity| e.role(kb);
     // Roles fixed by unambiguous mentions.
     let fixed: Vec<usize> = mentions
         .iter()
@@ -361,12 +363,15 @@ pub fn answer(kb: &KnowledgeBase, q: &Question, as_of: Date) -> Answer {
         }
     }
 
-    // An ambiguous feature name ("presence"): the first candidate, and what the others give.
+    // An ambiguous feature name ("presence"): the first candidate (evaluated above), and what
+    // the others give.
     for (m, cands) in q.features.iter().zip(features_of(kb, q, &t)) {
         if cands.len() < 2 {
             continue;
         }
-        let mine = evaluate(kb, cands[0], &t, as_of).verdict;
+        let Some(mine) = evals.iter().find(|(f, _)| *f == cands[0]).map(|(_, e)| e.verdict) else {
+            continue;
+        };
         let others = cands[1..]
             .iter()
             .filter_map(|&f| {
@@ -391,7 +396,6 @@ pub fn answer(kb: &KnowledgeBase, q: &Question, as_of: Date) -> Answer {
         verdict: Verdict::Unknown,
         features: Vec::new(),
         listing: Vec::new(),
-        changes: Vec::new(),
         before: Vec::new(),
         after: Vec::new(),
         readings: readings_out,
@@ -456,19 +460,11 @@ pub fn answer(kb: &KnowledgeBase, q: &Question, as_of: Date) -> Answer {
                 answer.listing.push((f, v));
             }
             // "What works": yes if something does; "what does not work": no if something fails.
-            let any = |want: &[Verdict]| answer.listing.iter().any(|(_, v)| want.contains(v));
-            answer.verdict = if !known {
-                Verdict::Unknown
-            } else if q.kind == Kind::WhatWorks {
-                if any(&[Verdict::Yes, Verdict::Conditional]) {
-                    Verdict::Yes
-                } else {
-                    Verdict::No
-                }
-            } else if any(&[Verdict::No]) {
-                Verdict::No
-            } else {
-                Verdict::Yes
+            let listed = answer.listed().next().is_some();
+            answer.verdict = match (known, q.kind == Kind::WhatWorks, listed) {
+                (false, _, _) => Verdict::Unknown,
+                (true, true, true) | (true, false, false) => Verdict::Yes,
+                (true, true, false) | (true, false, true) => Verdict::No,
             };
         }
         Kind::Diff => {
@@ -489,17 +485,8 @@ pub fn answer(kb: &KnowledgeBase, q: &Question, as_of: Date) -> Answer {
             let t = to;
             answer.topology = t.clone();
             for f in 0..kb.features.len() {
-                let a = evaluate(kb, f, &from, as_of).verdict;
-                let b = evaluate(kb, f, &t, as_of).verdict;
-                answer.before.push(a);
-                answer.after.push(b);
-                if a != b {
-                    answer.changes.push(Change2 {
-                        feature: f,
-                        from: a,
-                        to: b,
-                    });
-                }
+                answer.before.push(evaluate(kb, f, &from, as_of).verdict);
+                answer.after.push(evaluate(kb, f, &t, as_of).verdict);
             }
             answer.from = Some(from);
             answer.verdict = if answer.unknown_versions.is_empty() {

@@ -209,13 +209,7 @@ pub fn fixes(kb: &KnowledgeBase, feature: usize, t: &Cube, date: Date) -> Vec<Fi
 /// `t` with `role` holding exactly `product`.
 fn replace_role(kb: &KnowledgeBase, t: &Cube, role: usize, product: usize) -> Cube {
     let u = &kb.universe;
-    let mut others = u.full();
-    for r in 0..kb.roles.len() {
-        if r != role {
-            others = others.intersect(&u.restrict(r, u.allowed(t, r).collect::<Vec<_>>()));
-        }
-    }
-    others.intersect(&u.restrict(role, [product]))
+    u.free(t, role).intersect(&u.restrict(role, [product]))
 }
 
 /// Every `k`-subset of `0..n`, in lexicographic order.

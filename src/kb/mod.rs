@@ -145,6 +145,17 @@ pub enum Provider {
     Family(FamilyIx),
 }
 
+impl Provider {
+    /// The role of the product or family.
+    #[must_use]
+    pub fn role(self, kb: &KnowledgeBase) -> RoleIx {
+        match self {
+            Provider::Product(p) => kb.products[p].role,
+            Provider::Family(f) => kb.families[f].role,
+        }
+    }
+}
+
 /// A condition of the data, parsed and compiled.
 #[derive(Debug, Clone)]
 pub struct Condition {

@@ -242,20 +242,13 @@ pub fn text(kb: &KnowledgeBase, a: &Answer, s: &Style) -> String {
                 );
                 return out;
             }
-            let works = a.kind == Kind::WhatWorks;
-            let what = if works { "What works" } else { "What does not work" };
+            let what = if a.kind == Kind::WhatWorks {
+                "What works"
+            } else {
+                "What does not work"
+            };
             let _ = writeln!(out, "{what} with {topo} (as of {}):", a.as_of);
-            let picked: Vec<&(usize, Verdict)> = a
-                .listing
-                .iter()
-                .filter(|(_, v)| {
-                    if works {
-                        matches!(v, Verdict::Yes | Verdict::Conditional)
-                    } else {
-                        *v == Verdict::No
-                    }
-                })
-                .collect();
+            let picked: Vec<(usize, Verdict)> = a.listed().collect();
             if picked.is_empty() {
                 let _ = writeln!(out, "  nothing the sources document");
             }
@@ -263,10 +256,10 @@ pub fn text(kb: &KnowledgeBase, a: &Answer, s: &Style) -> String {
                 let _ = writeln!(
                     out,
                     "  {}{:<11}{} {}",
-                    s.verdict(*v),
+                    s.verdict(v),
                     v.word(),
                     s.reset,
-                    kb.features[*f].name
+                    kb.features[f].name
                 );
             }
             let unknown: Vec<&str> = a
@@ -298,26 +291,19 @@ pub fn text(kb: &KnowledgeBase, a: &Answer, s: &Style) -> String {
             let mut shown = Vec::new();
             for (title, pick) in groups {
                 let items: Vec<_> = a
-                    .changes
-                    .iter()
-                    .filter(|c| !shown.contains(&c.feature) && pick(c.from, c.to))
+                    .changes()
+                    .filter(|(f, from, to)| !shown.contains(f) && pick(*from, *to))
                     .collect();
                 if items.is_empty() {
                     continue;
                 }
                 let _ = writeln!(out, "{title}:");
-                for c in items {
-                    shown.push(c.feature);
-                    let _ = writeln!(
-                        out,
-                        "  {} → {}  {}",
-                        c.from.word(),
-                        c.to.word(),
-                        kb.features[c.feature].name
-                    );
+                for (f, from, to) in items {
+                    shown.push(f);
+                    let _ = writeln!(out, "  {} → {}  {}", from.word(), to.word(), kb.features[f].name);
                 }
             }
-            if a.changes.is_empty() {
+            if a.changes().next().is_none() {
                 let _ = writeln!(out, "  no feature changes its verdict");
             }
             let count = |vs: &[Verdict]| {
@@ -437,20 +423,13 @@ pub fn to_json(kb: &KnowledgeBase, a: &Answer) -> Value {
         }
         Kind::WhatWorks | Kind::WhatFails => {
             // Each feature listed is a reason of the answer, cited by its own sources.
-            let works = a.kind == Kind::WhatWorks;
             v["reasons"] = json!(
-                a.listing
-                    .iter()
-                    .filter(|(_, v)| if works {
-                        matches!(v, Verdict::Yes | Verdict::Conditional)
-                    } else {
-                        *v == Verdict::No
-                    })
+                a.listed()
                     .map(|(f, verdict)| {
-                        let feat = &kb.features[*f];
-                        let sources = kb.row_of(*f).map_or(&feat.sources, |r| &r.sources);
+                        let feat = &kb.features[f];
+                        let sources = kb.row_of(f).map_or(&feat.sources, |r| &r.sources);
                         json!({
-                            "outcome": if *verdict == Verdict::No { "fails" } else { "holds" },
+                            "outcome": if verdict == Verdict::No { "fails" } else { "holds" },
                             "kind": "feature", "id": feat.id, "says": format!("{}: {}", feat.name, verdict.word()),
                             "sources": sources.iter().map(|c| cite_json(kb, c)).collect::<Vec<_>>(),
                         })
@@ -474,11 +453,9 @@ pub fn to_json(kb: &KnowledgeBase, a: &Answer) -> Value {
             v["feature"] = Value::Null;
             v["from"] = a.from.as_ref().map_or(Value::Null, |f| topology_json(kb, f));
             v["changes"] = json!(
-                a.changes
-                    .iter()
-                    .map(|c| json!({
-                        "id": kb.features[c.feature].id, "name": kb.features[c.feature].name,
-                        "from": c.from, "to": c.to,
+                a.changes()
+                    .map(|(f, from, to)| json!({
+                        "id": kb.features[f].id, "name": kb.features[f].name, "from": from, "to": to,
                     }))
                     .collect::<Vec<_>>()
             );
