@@ -159,25 +159,13 @@ fn main() -> ExitCode {
             return ExitCode::from(if e.use_stderr() { 2 } else { 0 });
         }
     };
-    let color_err = match cli.color {
-        ColorChoice::Always => true,
-        ColorChoice::Never => false,
-        ColorChoice::Auto => io::stderr().is_terminal() && std::env::var_os("NO_COLOR").is_none_or(|v| v.is_empty()),
-    };
+    let color_err = use_color(cli.color, io::stderr().is_terminal());
     let width = std::env::var("COLUMNS")
         .ok()
         .and_then(|c| c.parse::<u16>().ok())
         .filter(|w| *w >= 40)
         .unwrap_or(80);
-    let color_out = match cli.color {
-        ColorChoice::Always => true,
-        ColorChoice::Never => false,
-        ColorChoice::Auto => {
-            io::stdout().is_terminal()
-                && std::env::var_os("NO_COLOR").is_none_or(|v| v.is_empty())
-                && std::env::var("TERM").map_or(true, |t| t != "dumb")
-        }
-    };
+    let color_out = use_color(cli.color, io::stdout().is_terminal());
     let ctx = Ctx {
         color_err,
         color_out,
@@ -198,6 +186,20 @@ fn main() -> ExitCode {
         Outcome::BadInput => 2,
         Outcome::Unknown => 3,
     })
+}
+
+/// Whether to colour a stream: `auto` means a terminal, `NO_COLOR` unset or empty, and a
+/// `TERM` other than `dumb`.
+fn use_color(choice: ColorChoice, terminal: bool) -> bool {
+    match choice {
+        ColorChoice::Always => true,
+        ColorChoice::Never => false,
+        ColorChoice::Auto => {
+            terminal
+                && std::env::var_os("NO_COLOR").is_none_or(|v| v.is_empty())
+                && std::env::var("TERM").map_or(true, |t| t != "dumb")
+        }
+    }
 }
 
 fn load(cli: &Cli) -> Result<KnowledgeBase, LoadError> {
