@@ -4,7 +4,8 @@
 //! The pipeline reads in module order: [`kb`] loads `data/` into an immutable
 //! [`KnowledgeBase`](kb::KnowledgeBase) (with its [`graph`]), conditions are written in the
 //! [`expr`] language and compiled into [`region`]s, and [`views`] render what users see.
-//! [`diag`] is how every problem with an input is reported.
+//! [`diag`] is how every problem with an input is reported. Questions are read by [`query`]
+//! against the vocabulary of [`names`]; both read text through [`text`].
 
 pub mod diag;
 pub mod engine;
@@ -14,4 +15,5 @@ pub mod kb;
 pub mod names;
 pub mod query;
 pub mod region;
+pub mod text;
 pub mod views;

@@ -252,8 +252,22 @@ fn run(cli: &Cli, ctx: &Ctx, out: &mut String) -> Outcome {
     Outcome::Success
 }
 
+/// Today in the system's time zone: `TZ` when it names a zone, else `/etc/localtime` read
+/// directly (finding its name in the time-zone database would walk every file of it), else UTC.
 fn today() -> jiff::civil::Date {
-    jiff::ZonedDateTime::now().date()
+    use jiff::tz::TimeZone;
+    let named = std::env::var("TZ")
+        .ok()
+        .filter(|t| !t.is_empty())
+        .and_then(|t| TimeZone::get(t.trim_start_matches(':')).ok());
+    let tz = named
+        .or_else(|| {
+            std::fs::read("/etc/localtime")
+                .ok()
+                .and_then(|b| TimeZone::tzif("localtime", &b).ok())
+        })
+        .unwrap_or(TimeZone::UTC);
+    tz.to_datetime(jiff::Timestamp::now()).date()
 }
 
 /// The exit status of one answer.

@@ -1,23 +1,29 @@
-//! Names as administrators write them, folded to one form so that "Hi-Res photos",
-//! "high resolution photo" and "photos haute résolution" meet the aliases of `data/`.
+//! The vocabulary of the knowledge base: every name and alias of `data/`, read by [`crate::text`]
+//! the same way questions are, so that "Hi-Res photos", "high resolution photo", "photos haute
+//! résolution" and "高分辨率联系人照片" meet the names they mean.
 //!
-//! Folding: lower case; accents removed; `-`, `_`, `/`, `+`, apostrophes and punctuation
-//! split words; a boundary between letters and digits splits too (`Ex2013` → `ex 2013`);
-//! Chinese characters are words of one character; a plural `s` is dropped from words of more
-//! than three letters (`photos` → `photo`, not `ss`); the word `microsoft` is dropped.
-//! The same folding applies to aliases and to questions, so the two always agree.
+//! A name is cut into words ([`crate::text::lex`]; a run of Chinese characters is cut against
+//! the Chinese words of the names and the Chinese function words, longest first), each word
+//! folded and stemmed in the name's language; function words ([`crate::text::stop`]) are left
+//! out. What remains are *terms*. Products, families, roles, modes, deployment columns and
+//! uncovered products are found in a question as a run of terms ([`NameIndex::longest_match`]);
+//! features by how well the question's terms cover one of their names (`query`), weighted by
+//! how rare each term is among the features.
 
-use std::collections::HashMap;
+use rustc_hash::{FxHashMap as HashMap, FxHashSet as HashSet};
 use std::ops::Range;
 
-use crate::kb::KnowledgeBase;
+use aho_corasick::{AhoCorasick, MatchKind};
 
-/// A word of a question or alias, folded, with its byte span in the original text.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Word {
-    pub text: String,
-    pub span: Range<usize>,
-}
+use crate::kb::KnowledgeBase;
+use crate::text::lex::{self, Kind};
+use crate::text::{Lang, Stems, fold, stop};
+
+/// A row label quoted whole is read as the row from this many words on.
+const LABEL_WORDS: usize = 6;
+
+/// A term of the vocabulary: the stem of a word of some name.
+pub type Term = u32;
 
 /// What a name denotes.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
@@ -28,207 +34,1145 @@ pub enum Entity {
     Mode(usize),
     Deployment(usize),
     Role(usize),
+    /// A product no source covers ([`crate::kb::Uncovered`]).
+    Uncovered(usize),
 }
 
 impl Entity {
-    /// The role a product, family or role names; none for features, modes and columns.
+    /// The role a product, family or role names; none for the others.
     #[must_use]
     pub fn role(self, kb: &KnowledgeBase) -> Option<usize> {
         match self {
             Entity::Product(p) => Some(kb.products[p].role),
             Entity::Family(f) => Some(kb.families[f].role),
             Entity::Role(r) => Some(r),
-            Entity::Feature(_) | Entity::Mode(_) | Entity::Deployment(_) => None,
+            Entity::Feature(_) | Entity::Mode(_) | Entity::Deployment(_) | Entity::Uncovered(_) => None,
+        }
+    }
+
+    /// Its display name.
+    #[must_use]
+    pub fn name(self, kb: &KnowledgeBase) -> &str {
+        match self {
+            Entity::Product(p) => &kb.products[p].name,
+            Entity::Family(f) => &kb.families[f].name,
+            Entity::Role(r) => &kb.roles[r].name,
+            Entity::Mode(m) => &kb.modes[m].name,
+            Entity::Deployment(d) => &kb.deployments[d].name,
+            Entity::Feature(f) => &kb.features[f].name,
+            Entity::Uncovered(u) => &kb.uncovered[u].name,
         }
     }
 }
 
-/// Split and fold a text into words, keeping each word's span (the lexer of
-/// `grammar/GRAMMAR.md`, in `query::lex`).
-#[must_use]
-pub fn words(text: &str) -> Vec<Word> {
-    crate::query::lex::lex(text)
-        .into_iter()
-        .filter_map(|t| match t.kind {
-            crate::query::lex::Kind::Word | crate::query::lex::Kind::Number | crate::query::lex::Kind::Ideogram => {
-                Some(Word {
-                    text: fold_word(&t.text),
-                    span: t.span,
-                })
-            }
-            crate::query::lex::Kind::Punct => None,
-        })
-        .collect()
+/// The kind of a word.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum WordKind {
+    Latin,
+    Number,
+    Han,
 }
 
-/// The folded form of one lower-case word: a plural `s` dropped.
-pub(crate) fn fold_word(w: &str) -> String {
-    if w.chars().count() > 3 && w.ends_with('s') && !w.ends_with("ss") && !w.ends_with("us") {
-        w[..w.len() - 1].to_owned()
-    } else {
-        w.to_owned()
+/// A word of a text, read against the vocabulary.
+#[derive(Debug, Clone)]
+pub struct Word {
+    /// Folded (for a correction: the word it was corrected to).
+    pub text: String,
+    /// Byte span in the text.
+    pub span: Range<usize>,
+    pub kind: WordKind,
+    /// A function word: it names nothing.
+    pub stop: bool,
+    /// The terms it can be: its stem in English, in French, or itself. Empty when the word is
+    /// in no name.
+    pub terms: Vec<Term>,
+    /// The punctuation right before it, if any (`+`, `,`, `/`, …).
+    pub punct_before: Option<char>,
+    /// Set when the word was read as a correction of what was written.
+    pub corrected_from: Option<String>,
+    /// The synonym the word is as written (an `=` word of `data/synonyms.toml`).
+    pub exact: Option<Term>,
+    /// Set when the word is part of a phrase of several words read as a synonym ("instant
+    /// message", "status bubble"): such a phrase says more than one word.
+    pub phrase: bool,
+}
+
+impl Word {
+    /// Whether a name may not run across the punctuation before this word: a name runs across
+    /// `-`, `/`, `(`, `)` and `.`-less joins ("on-prem", "IM/presence", "Exchange (on premises)"),
+    /// never across `+`, `,`, `&`, `;`, `:`, `?`, `!`, `.`, `→`, `>`.
+    #[must_use]
+    pub fn breaks(&self) -> bool {
+        self.punct_before.is_some_and(|c| !matches!(c, '-' | '/' | '(' | ')'))
     }
 }
 
-/// The folded key of a phrase: its words joined by spaces, `microsoft` left out.
-#[must_use]
-pub fn key(text: &str) -> String {
-    words(text)
-        .into_iter()
-        .map(|w| w.text)
-        .filter(|w| w != "microsoft")
-        .collect::<Vec<_>>()
-        .join(" ")
+/// A name of a feature, as the set of its terms.
+#[derive(Debug, Clone)]
+pub struct FeatureName {
+    pub feature: usize,
+    pub text: String,
+    /// Distinct terms, in the order of the name.
+    pub terms: Vec<Term>,
+    /// The sum of the weights of its terms.
+    pub weight: f32,
 }
 
-/// Every alias of the knowledge base, folded, with what it denotes.
-#[derive(Debug, Default)]
+#[derive(Debug)]
+struct Trie<T> {
+    edges: HashMap<(u32, Term), u32>,
+    ends: Vec<Vec<T>>,
+}
+
+impl<T> Default for Trie<T> {
+    fn default() -> Self {
+        Trie {
+            edges: HashMap::default(),
+            ends: Vec::new(),
+        }
+    }
+}
+
+impl<T: PartialEq> Trie<T> {
+    fn insert(&mut self, terms: &[Term], e: T) {
+        if self.ends.is_empty() {
+            self.ends.push(Vec::new());
+        }
+        let mut node = 0u32;
+        for &t in terms {
+            let next = u32::try_from(self.ends.len()).unwrap_or(u32::MAX);
+            node = *self.edges.entry((node, t)).or_insert_with(|| {
+                self.ends.push(Vec::new());
+                next
+            });
+        }
+        let ends = &mut self.ends[node as usize];
+        if !ends.contains(&e) {
+            ends.push(e);
+        }
+    }
+}
+
+/// Every name and alias of the knowledge base, read into terms.
+#[derive(Debug)]
 pub struct NameIndex {
-    by_key: HashMap<String, Vec<Entity>>,
-    /// The longest alias, in words.
-    longest: usize,
+    stems: Stems,
+    terms: HashMap<String, Term>,
+    /// Each term's text, by term.
+    term_text: Vec<String>,
+    /// The folded words of the names (not function words), with their term: what a typo is
+    /// corrected to.
+    surfaces: HashMap<String, Term>,
+    /// Two words of a name written as one ("freebusy" → "free" "busy").
+    compounds: HashMap<String, (String, String)>,
+    trie: Trie<Entity>,
+    /// The row labels of the support table word for word, products and all ("High-resolution
+    /// Contact Photo (Requires Lync 2013 or Skype for Business clients …)"), for a question
+    /// that quotes one.
+    labels: Trie<Entity>,
+    /// The phrases of each synonym ([`crate::kb::Synonym`]), and the term that stands for it.
+    synonyms: Trie<Term>,
+    /// Words read as a synonym only as written, not by their stem (`=availability`, whose stem
+    /// is that of "available").
+    exact: HashMap<String, Term>,
+    /// Every name of every feature.
+    pub feature_names: Vec<FeatureName>,
+    /// For each term, the feature names that have it.
+    by_term: Vec<Vec<usize>>,
+    /// For each term, how rare it is among the features (`ln(1 + features / features with it)`).
+    weights: Vec<f32>,
+    /// The Chinese words of the names and the Chinese function words, longest first, built on
+    /// the first question with Chinese in it.
+    han: std::sync::OnceLock<Option<AhoCorasick>>,
+    han_words: Vec<String>,
     /// Each entity's display names, for did-you-mean.
     pub display: Vec<(String, Entity)>,
-    /// Every word of every name of each feature, for questions that describe a feature in
-    /// words of their own ("schedule online meetings through OWA").
-    pub feature_words: Vec<std::collections::HashSet<String>>,
-    /// The (name, entity) pairs already in `display`.
-    shown: std::collections::HashSet<(String, Entity)>,
+    /// The terms a name of the topology stands for among the words of features.
+    entity_terms: HashMap<Entity, Vec<Term>>,
+    /// While building: each word, stemmed once in each language (English, French, Chinese).
+    stemmed: HashMap<String, [Option<Term>; 3]>,
+    /// The term that stands for each entity.
+    entity_term_of: HashMap<Entity, Term>,
+    /// The role of the product each product term stands for.
+    product_roles: HashMap<Term, usize>,
+}
+
+/// The names of an entity, with their language.
+fn tagged<'a>(
+    names: impl IntoIterator<Item = &'a str>,
+    aliases: &'a crate::kb::Names,
+) -> impl Iterator<Item = (Lang, &'a str)> {
+    names
+        .into_iter()
+        .map(|n| (Lang::En, n))
+        .chain(aliases.tagged().map(|(t, a)| (Lang::from_tag(t), a)))
+}
+
+/// A row label with its sentence in parentheses left out ("High-resolution Contact Photo
+/// (Requires Lync 2013 … older clients.)"): the sentence is about clients, not a name.
+fn label_name(label: &str) -> &str {
+    match label.find('(') {
+        Some(i) if label[i..].contains('.') => label[..i].trim_end(),
+        _ => label,
+    }
 }
 
 impl NameIndex {
     #[must_use]
     pub fn build(kb: &KnowledgeBase) -> Self {
-        let mut idx = NameIndex::default();
+        // Every name, with what it denotes and its language.
+        let mut names: Vec<(Entity, Lang, &str, bool)> = Vec::new();
         for (i, f) in kb.features.iter().enumerate() {
-            let mut set = std::collections::HashSet::new();
-            for n in std::iter::once(f.name.as_str())
-                .chain(f.label.as_deref())
-                .chain(f.aliases.all())
-            {
-                set.extend(words(n).into_iter().map(|w| w.text));
+            let e = Entity::Feature(i);
+            names.push((e, Lang::En, f.id.as_str(), false));
+            let own = [f.name.as_str()].into_iter().chain(f.label.as_deref().map(label_name));
+            names.extend(tagged(own, &f.aliases).map(|(l, n)| (e, l, n, true)));
+            if let Some(fr) = &f.label_fr {
+                names.push((e, Lang::Fr, label_name(fr), true));
             }
-            idx.feature_words.push(set);
-            idx.add_entity(
-                Some(&f.id),
-                [f.name.as_str()].into_iter().chain(f.label.as_deref()),
-                &f.aliases,
-                Entity::Feature(i),
+        }
+        let others = kb
+            .products
+            .iter()
+            .enumerate()
+            .map(|(i, p)| (Entity::Product(i), Some(p.id.as_str()), p.name.as_str(), &p.aliases))
+            .chain(
+                kb.families
+                    .iter()
+                    .enumerate()
+                    .map(|(i, f)| (Entity::Family(i), Some(f.id.as_str()), f.name.as_str(), &f.aliases)),
+            )
+            .chain(
+                kb.modes
+                    .iter()
+                    .enumerate()
+                    .map(|(i, m)| (Entity::Mode(i), Some(m.id.as_str()), m.name.as_str(), &m.aliases)),
+            )
+            .chain(
+                // A column is found by its aliases ("all online"), not by its title, which
+                // names products that are read one by one.
+                kb.deployments
+                    .iter()
+                    .enumerate()
+                    .map(|(i, d)| (Entity::Deployment(i), None, "", &d.aliases)),
+            )
+            .chain(
+                kb.uncovered
+                    .iter()
+                    .enumerate()
+                    .map(|(i, u)| (Entity::Uncovered(i), Some(u.id.as_str()), u.name.as_str(), &u.aliases)),
             );
-        }
-        for (i, p) in kb.products.iter().enumerate() {
-            idx.add_entity(Some(&p.id), [p.name.as_str()], &p.aliases, Entity::Product(i));
-        }
-        for (i, f) in kb.families.iter().enumerate() {
-            idx.add_entity(Some(&f.id), [f.name.as_str()], &f.aliases, Entity::Family(i));
-        }
-        for (i, m) in kb.modes.iter().enumerate() {
-            idx.add_entity(Some(&m.id), [m.name.as_str()], &m.aliases, Entity::Mode(i));
-        }
-        for (i, d) in kb.deployments.iter().enumerate() {
-            idx.add_entity(None, [d.name.as_str()], &d.aliases, Entity::Deployment(i));
+        for (e, id, name, aliases) in others {
+            if let Some(id) = id {
+                names.push((e, Lang::En, id, false));
+            }
+            names.extend(tagged([name], aliases).map(|(l, n)| (e, l, n, true)));
         }
         for (i, r) in kb.roles.iter().enumerate() {
-            idx.add_entity(None, [], &r.aliases, Entity::Role(i));
+            let e = Entity::Role(i);
+            names.extend(tagged([], &r.aliases).map(|(l, n)| (e, l, n, true)));
         }
+
+        // The Chinese words: each run of Chinese characters in a name, and the function words.
+        let mut han_words: Vec<String> = stop::HAN.iter().map(|w| (*w).to_owned()).collect();
+        let synonym_phrases = kb.synonyms.iter().flat_map(|s| s.words.all());
+        for n in names
+            .iter()
+            .map(|(_, _, n, _)| *n)
+            .chain(synonym_phrases)
+            .filter(|n| !n.is_ascii())
+        {
+            for t in lex::lex(n) {
+                if t.kind == Kind::Han && !han_words.contains(&t.text) {
+                    han_words.push(t.text);
+                }
+            }
+        }
+
+        let mut idx = NameIndex {
+            stems: Stems::default(),
+            terms: HashMap::default(),
+            term_text: Vec::new(),
+            surfaces: HashMap::default(),
+            compounds: HashMap::default(),
+            trie: Trie::default(),
+            labels: Trie::default(),
+            synonyms: Trie::default(),
+            exact: HashMap::default(),
+            feature_names: Vec::new(),
+            by_term: Vec::new(),
+            weights: Vec::new(),
+            han: std::sync::OnceLock::new(),
+            han_words,
+            display: Vec::new(),
+            entity_terms: HashMap::default(),
+            stemmed: HashMap::default(),
+            entity_term_of: HashMap::default(),
+            product_roles: HashMap::default(),
+        };
+        for s in &kb.synonyms {
+            let concept = idx.intern(&format!("@synonym:{}", s.id));
+            for (tag, phrase) in s.words.tagged() {
+                if let Some(word) = phrase.strip_prefix('=') {
+                    let w = fold(word);
+                    idx.surfaces.entry(w.clone()).or_insert(concept);
+                    idx.exact.insert(w, concept);
+                    continue;
+                }
+                let words = idx.name_words(Lang::from_tag(tag), phrase);
+                let terms: Vec<Term> = words.iter().flat_map(|w| w.terms.clone()).collect();
+                if !terms.is_empty() {
+                    idx.synonyms.insert(&terms, concept);
+                }
+            }
+        }
+        let mut shown = HashSet::default();
+        let mut seen_names: HashSet<(usize, Vec<Term>)> = HashSet::default();
+        // Names of the topology first: they make the trie that feature names are read with.
+        names.sort_by_key(|(e, _, _, _)| matches!(e, Entity::Feature(_)));
+        for (e, lang, n, display) in names {
+            if n.is_empty() {
+                continue;
+            }
+            let words = idx.name_words(lang, n);
+            if words.iter().all(|w| w.stop) {
+                continue;
+            }
+            if display && shown.insert((n.to_owned(), e)) {
+                idx.display.push((n.to_owned(), e));
+            }
+            let Entity::Feature(f) = e else {
+                // Each word under its stem in both languages, so that a feature's name in either
+                // finds it ("Skype" in "réunions Skype").
+                let mut paths: Vec<Vec<Term>> = vec![Vec::new()];
+                for w in &words {
+                    let Some(&own) = w.terms.first() else { continue };
+                    let other_lang = if lang == Lang::Fr { Lang::En } else { Lang::Fr };
+                    let other = if w.kind == WordKind::Latin {
+                        idx.stem_term(other_lang, &w.text)
+                    } else {
+                        own
+                    };
+                    let alternatives: &[Term] = if other == own || paths.len() >= 8 {
+                        &[own]
+                    } else {
+                        &[own, other]
+                    };
+                    paths = paths
+                        .into_iter()
+                        .flat_map(|p| {
+                            alternatives.iter().map(move |&t| {
+                                let mut p = p.clone();
+                                p.push(t);
+                                p
+                            })
+                        })
+                        .collect();
+                }
+                for p in paths {
+                    idx.trie.insert(&p, e);
+                }
+                continue;
+            };
+            // A phrase of a synonym is that synonym's term.
+            let mut words = words;
+            let synonym = idx.apply_synonyms(&mut words);
+            // A product, family, role or mode named inside a feature's name is that entity:
+            // "presence in Outlook Web App" and "presence in OWA" both name OWA, and neither
+            // names Outlook.
+            let mut distinct: Vec<Term> = Vec::new();
+            // Products are found by any stem of their words ("Skype" in a French name).
+            let _ = synonym;
+            let probe = &words;
+            let mut k = 0;
+            while k < words.len() {
+                // "Lync Server" is the family and the role: the family is more precise.
+                let one = idx.longest_match(probe, k).and_then(|(end, es)| {
+                    let precise: Vec<Entity> = es
+                        .iter()
+                        .copied()
+                        .filter(|e| !matches!(e, Entity::Deployment(_) | Entity::Uncovered(_)))
+                        .filter(|e| {
+                            !matches!(e, Entity::Role(r) if es.iter().any(|o| !matches!(o, Entity::Role(_)) && o.role(kb) == Some(*r)))
+                        })
+                        .collect();
+                    match precise.as_slice() {
+                        [one] => Some((end, *one)),
+                        _ => None,
+                    }
+                });
+                if let Some((end, one)) = one {
+                    let t = idx.entity_term(kb, one);
+                    if !distinct.contains(&t) {
+                        distinct.push(t);
+                    }
+                    k = end + 1;
+                    continue;
+                }
+                if !words[k].stop {
+                    for &t in &words[k].terms {
+                        if !distinct.contains(&t) {
+                            distinct.push(t);
+                        }
+                    }
+                }
+                k += 1;
+            }
+            if !distinct.is_empty() && seen_names.insert((f, distinct.clone())) {
+                idx.feature_names.push(FeatureName {
+                    feature: f,
+                    text: n.to_owned(),
+                    terms: distinct,
+                    weight: 0.0,
+                });
+            }
+        }
+        for (i, f) in kb.features.iter().enumerate() {
+            let labels = f
+                .label
+                .iter()
+                .map(|l| (Lang::En, l))
+                .chain(f.label_fr.iter().map(|l| (Lang::Fr, l)));
+            for (lang, label) in labels {
+                let words = idx.name_words(lang, label);
+                let terms: Vec<Term> = words.iter().flat_map(|w| w.terms.clone()).collect();
+                if words.iter().filter(|w| !w.stop).count() >= LABEL_WORDS {
+                    idx.labels.insert(&terms, Entity::Feature(i));
+                }
+            }
+        }
+        // What a name in a question stands for, for the features: the entity, its families,
+        // its role.
+        let entities = (0..kb.products.len())
+            .map(Entity::Product)
+            .chain((0..kb.families.len()).map(Entity::Family))
+            .chain((0..kb.roles.len()).map(Entity::Role))
+            .chain((0..kb.modes.len()).map(Entity::Mode));
+        for e in entities {
+            let mut ts = vec![idx.entity_term(kb, e)];
+            if let Entity::Product(p) = e {
+                idx.product_roles.insert(ts[0], kb.products[p].role);
+                ts.extend(
+                    kb.products[p]
+                        .families
+                        .iter()
+                        .map(|&f| idx.entity_term(kb, Entity::Family(f))),
+                );
+            }
+            if let Some(r) = e.role(kb).filter(|_| !matches!(e, Entity::Role(_))) {
+                ts.push(idx.entity_term(kb, Entity::Role(r)));
+            }
+            idx.entity_terms.insert(e, ts);
+        }
+        // Weights: how many features have each term.
+        let n_terms = idx.term_text.len();
+        let mut features_with: Vec<Vec<usize>> = vec![Vec::new(); n_terms];
+        idx.by_term = vec![Vec::new(); n_terms];
+        for (i, name) in idx.feature_names.iter().enumerate() {
+            for &t in &name.terms {
+                let fs = &mut features_with[t as usize];
+                if !fs.contains(&name.feature) {
+                    fs.push(name.feature);
+                }
+                idx.by_term[t as usize].push(i);
+            }
+        }
+        #[allow(clippy::cast_precision_loss)]
+        let n_features = kb.features.len().max(1) as f32;
+        #[allow(clippy::cast_precision_loss)]
+        {
+            idx.weights = features_with
+                .iter()
+                .map(|fs| (1.0 + n_features / fs.len().max(1) as f32).ln())
+                .collect();
+        }
+        let weights = std::mem::take(&mut idx.weights);
+        for name in &mut idx.feature_names {
+            name.weight = name.terms.iter().map(|&t| weights[t as usize]).sum();
+        }
+        idx.weights = weights;
+        idx.stemmed = HashMap::default();
         idx
     }
 
-    /// An entity's id (found, never suggested), names and aliases.
-    fn add_entity<'n>(
-        &mut self,
-        id: Option<&str>,
-        names: impl IntoIterator<Item = &'n str>,
-        aliases: &'n crate::kb::Names,
-        e: Entity,
-    ) {
-        if let Some(id) = id {
-            self.add_id(id, e);
+    /// The words of a name in its language, as [`Word`]s with the one term each word is; the
+    /// words of the name are added to the vocabulary of typos and compounds.
+    fn name_words(&mut self, lang: Lang, n: &str) -> Vec<Word> {
+        let mut out = Vec::new();
+        let mut prev: Option<String> = None;
+        for (text, span, kind, punct) in self.cut_words(n, false) {
+            let stop = stop::is_stop(&text) || text == "microsoft";
+            let mut terms = Vec::new();
+            if stop {
+                prev = None;
+                // A stop word that is no article or preposition is still a word of the name
+                // ("browser version of Outlook", "users homed on"): it must be there.
+                if !stop::is_function(&text) {
+                    terms.push(self.stem_term(lang, &text));
+                }
+            } else {
+                let t = self.stem_term(lang, &text);
+                terms.push(t);
+                if kind == WordKind::Latin {
+                    if !self.surfaces.contains_key(&text) {
+                        self.surfaces.insert(text.clone(), t);
+                        if lang == Lang::En {
+                            for form in inflections(&text) {
+                                self.surfaces.entry(form).or_insert(t);
+                            }
+                        }
+                    }
+                    if let Some(p) = &prev {
+                        let mut joined = String::with_capacity(p.len() + text.len());
+                        joined.push_str(p);
+                        joined.push_str(&text);
+                        self.compounds
+                            .entry(joined)
+                            .or_insert_with(|| (p.clone(), text.clone()));
+                    }
+                    prev = Some(text.clone());
+                } else {
+                    prev = None;
+                }
+            }
+            out.push(Word {
+                text,
+                span,
+                kind,
+                stop,
+                terms,
+                punct_before: punct,
+                corrected_from: None,
+                exact: None,
+                phrase: false,
+            });
         }
-        for n in names.into_iter().chain(aliases.all()) {
-            self.add(n, e);
-        }
+        out
     }
 
-    /// Add an id: found like any name, but never offered as a did-you-mean.
-    fn add_id(&mut self, id: &str, e: Entity) {
-        let n = self.display.len();
-        self.add(id, e);
-        for (name, e) in self.display.drain(n..) {
-            self.shown.remove(&(name, e));
+    /// The term of a word's stem in a language, stemming each word once.
+    fn stem_term(&mut self, lang: Lang, text: &str) -> Term {
+        let slot = match lang {
+            Lang::En => 0,
+            Lang::Fr => 1,
+            Lang::Zh => 2,
+        };
+        if let Some(t) = self.stemmed.get(text).and_then(|s| s[slot]) {
+            return t;
         }
+        let stem = self.stems.stem(lang, text).into_owned();
+        let t = self.intern(&stem);
+        self.stemmed.entry(text.to_owned()).or_default()[slot] = Some(t);
+        t
     }
 
-    fn add(&mut self, name: &str, e: Entity) {
-        let k = key(name);
-        if k.is_empty() {
-            return;
+    /// The term that stands for an entity among the words of features.
+    fn entity_term(&mut self, kb: &KnowledgeBase, e: Entity) -> Term {
+        if let Some(&t) = self.entity_term_of.get(&e) {
+            return t;
         }
-        self.longest = self.longest.max(k.split(' ').count());
-        let v = self.by_key.entry(k).or_default();
-        if !v.contains(&e) {
-            v.push(e);
-        }
-        if self.shown.insert((name.to_owned(), e)) {
-            self.display.push((name.to_owned(), e));
-        }
+        let key = match e {
+            Entity::Product(p) => format!("@product:{}", kb.products[p].id),
+            Entity::Family(f) => format!("@family:{}", kb.families[f].id),
+            Entity::Role(r) => format!("@role:{}", kb.roles[r].id),
+            Entity::Mode(m) => format!("@mode:{}", kb.modes[m].id),
+            Entity::Deployment(d) => format!("@deployment:{}", kb.deployments[d].id),
+            Entity::Feature(f) => format!("@feature:{}", kb.features[f].id),
+            Entity::Uncovered(u) => format!("@uncovered:{}", kb.uncovered[u].id),
+        };
+        let t = self.intern(&key);
+        self.entity_term_of.insert(e, t);
+        t
     }
 
-    /// The longest alias starting at `words[at]`: its length in words and what it denotes.
+    /// The terms a name of the topology stands for among the words of features: the entity,
+    /// the families of a product, the role.
     #[must_use]
-    pub fn longest_match(&self, words: &[Word], at: usize) -> Option<(usize, &[Entity])> {
-        let max = self.longest.min(words.len() - at);
-        for len in (1..=max).rev() {
-            let phrase = words[at..at + len]
-                .iter()
-                .map(|w| w.text.as_str())
-                .filter(|w| *w != "microsoft")
-                .collect::<Vec<_>>()
-                .join(" ");
-            if let Some(v) = self.by_key.get(&phrase) {
-                return Some((len, v));
+    pub fn terms_for(&self, e: Entity) -> &[Term] {
+        self.entity_terms.get(&e).map_or(&[], Vec::as_slice)
+    }
+
+    fn intern(&mut self, term: &str) -> Term {
+        if let Some(&t) = self.terms.get(term) {
+            return t;
+        }
+        let t = Term::try_from(self.term_text.len()).unwrap_or(Term::MAX);
+        self.terms.insert(term.to_owned(), t);
+        self.term_text.push(term.to_owned());
+        t
+    }
+
+    /// The words of a text: folded, Chinese runs cut against the vocabulary, with their spans
+    /// and the punctuation before each.
+    fn cut_with_punct(&self, text: &str) -> Vec<(String, Range<usize>, WordKind, Option<char>)> {
+        self.cut_words(text, true)
+    }
+
+    /// The words of a text; Chinese runs cut against the vocabulary when `segment`, else each a
+    /// word (a name of the data marks its Chinese words with spaces).
+    fn cut_words(&self, text: &str, segment: bool) -> Vec<(String, Range<usize>, WordKind, Option<char>)> {
+        let mut out: Vec<(String, Range<usize>, WordKind, Option<char>)> = Vec::new();
+        let mut punct = None;
+        let tokens = lex::lex(text);
+        for (i, t) in tokens.iter().cloned().enumerate() {
+            match t.kind {
+                Kind::Punct => {
+                    // The strongest break wins: `, (` is a comma.
+                    let c = t.text.chars().next().unwrap_or(' ');
+                    if punct.is_none_or(|p: char| matches!(p, '-' | '/' | '(' | ')')) {
+                        punct = Some(c);
+                    }
+                }
+                Kind::Word => {
+                    // A word hyphenated to a preposition is one word ("add-in", "sign-in"): the
+                    // verb alone is not it.
+                    let infix = tokens
+                        .get(i + 1)
+                        .is_some_and(|n| n.kind == Kind::Punct && n.text == "-");
+                    if punct == Some('-')
+                        && !infix
+                        && stop::is_function(&t.text)
+                        && let Some((prev, span, WordKind::Latin, _)) = out.last_mut()
+                        && span.end + 1 == t.span.start
+                    {
+                        prev.push_str(&t.text);
+                        span.end = t.span.end;
+                        punct = None;
+                        continue;
+                    }
+                    out.push((t.text, t.span, WordKind::Latin, punct.take()));
+                }
+                Kind::Number => out.push((t.text, t.span, WordKind::Number, punct.take())),
+                Kind::Han if !segment => out.push((t.text, t.span, WordKind::Han, punct.take())),
+                Kind::Han => {
+                    for (r, w) in self.segment(&t.text) {
+                        let span = t.span.start + r.start..t.span.start + r.end;
+                        out.push((w, span, WordKind::Han, punct.take()));
+                    }
+                }
             }
         }
-        None
+        out
     }
 
-    /// Whether a folded phrase is a known alias.
-    #[must_use]
-    pub fn get(&self, phrase: &str) -> Option<&[Entity]> {
-        self.by_key.get(&key(phrase)).map(Vec::as_slice)
+    /// Cut a run of Chinese characters into words: the longest word of the vocabulary at each
+    /// place, else one character.
+    fn segment(&self, run: &str) -> Vec<(Range<usize>, String)> {
+        let mut out = Vec::new();
+        let mut at = 0;
+        let single = |from: usize, to: usize, out: &mut Vec<(Range<usize>, String)>| {
+            for (i, c) in run[from..to].char_indices() {
+                out.push((from + i..from + i + c.len_utf8(), c.to_string()));
+            }
+        };
+        let han = self.han.get_or_init(|| {
+            AhoCorasick::builder()
+                .match_kind(MatchKind::LeftmostLongest)
+                .build(&self.han_words)
+                .ok()
+        });
+        if let Some(ac) = han {
+            for m in ac.find_iter(run) {
+                single(at, m.start(), &mut out);
+                out.push((m.start()..m.end(), self.han_words[m.pattern().as_usize()].clone()));
+                at = m.end();
+            }
+        }
+        single(at, run.len(), &mut out);
+        out
     }
+
+    /// The terms a folded word can be.
+    fn terms_of(&self, w: &str, kind: WordKind) -> Vec<Term> {
+        let mut out = Vec::new();
+        let mut add = |s: &str| {
+            if let Some(&t) = self.terms.get(s)
+                && !out.contains(&t)
+            {
+                out.push(t);
+            }
+        };
+        if kind == WordKind::Latin {
+            add(&self.stems.stem(Lang::En, w));
+            add(&self.stems.stem(Lang::Fr, w));
+        }
+        add(w);
+        out
+    }
+
+    /// Read a question: every word with the terms it can be. A word of no name is split when it
+    /// is two words of a name written as one ("freebusy"), joined with the next when the two
+    /// are one word of a name ("e-mail"), or corrected when it is one typo away from exactly one
+    /// word of a name ("presense"); words of four letters are corrected only for two swapped
+    /// letters, and function words never.
+    #[must_use]
+    pub fn read(&self, text: &str) -> Vec<Word> {
+        let raw = self.cut_with_punct(text);
+        let mut out: Vec<Word> = Vec::new();
+        let mut i = 0;
+        while i < raw.len() {
+            let (w, span, kind, punct) = &raw[i];
+            let stop = kind != &WordKind::Number && (stop::is_stop(w) || w == "microsoft" || self.stop_stem(w));
+            let mut word = Word {
+                text: w.clone(),
+                span: span.clone(),
+                kind: *kind,
+                stop,
+                terms: if stop && stop::is_function(w) {
+                    Vec::new()
+                } else {
+                    self.terms_of(w, *kind)
+                },
+                punct_before: *punct,
+                corrected_from: None,
+                exact: self.exact_synonym(w),
+                phrase: false,
+            };
+            // A typo of a word read only as written ("availibility").
+            if *kind == WordKind::Latin
+                && !stop::is_stop(w)
+                && word.exact.is_none()
+                && !self.surfaces.contains_key(w.as_str())
+                && let Some(fixed) = closest_word(w, self.exact.iter().map(|(s, &t)| (s.as_str(), t)))
+            {
+                word.exact = self.exact_synonym(&fixed);
+                word.corrected_from = Some(w.clone());
+                word.text = fixed;
+                word.stop = false;
+            }
+            if *kind == WordKind::Latin && !stop && word.terms.is_empty() && word.exact.is_none() {
+                // Joined with the next word: "e-mail", "voice mail".
+                if let Some((next, nspan, WordKind::Latin, np)) = raw.get(i + 1)
+                    && np.is_none_or(|c| c == '-')
+                {
+                    let joined = format!("{w}{next}");
+                    let terms = self.terms_of(&joined, WordKind::Latin);
+                    if !terms.is_empty() && self.surfaces.contains_key(&joined) {
+                        word.text = joined;
+                        word.span = span.start..nspan.end;
+                        word.terms = terms;
+                        out.push(word);
+                        i += 2;
+                        continue;
+                    }
+                }
+                // Split: "freebusy".
+                if let Some((a, b)) = self.compounds.get(w.as_str()) {
+                    let (ta, tb) = (self.terms_of(a, WordKind::Latin), self.terms_of(b, WordKind::Latin));
+                    out.push(Word {
+                        text: a.clone(),
+                        terms: ta,
+                        ..word.clone()
+                    });
+                    out.push(Word {
+                        text: b.clone(),
+                        terms: tb,
+                        punct_before: None,
+                        ..word
+                    });
+                    i += 1;
+                    continue;
+                }
+                if let Some(fixed) = self.correction(w) {
+                    word.terms = self.terms_of(&fixed, WordKind::Latin);
+                    word.exact = self.exact_synonym(&fixed);
+                    word.corrected_from = Some(w.clone());
+                    word.text = fixed;
+                }
+            }
+            out.push(word);
+            i += 1;
+        }
+        out
+    }
+
+    /// Give the words of every phrase of a synonym that synonym's term, longest phrase first:
+    /// in a name, the phrase becomes that one term.
+    fn apply_synonyms(&self, words: &mut [Word]) -> Vec<bool> {
+        let mut taken = vec![false; words.len()];
+        let mut k = 0;
+        while k < words.len() {
+            let Some((end, concept)) = self.synonym_at(words, k) else {
+                k += 1;
+                continue;
+            };
+            for (j, w) in words.iter_mut().enumerate().take(end + 1).skip(k) {
+                taken[j] = true;
+                if w.stop {
+                    continue;
+                }
+                if j > k {
+                    w.stop = true;
+                    w.terms.clear();
+                } else {
+                    w.terms = vec![concept];
+                }
+            }
+            k = end + 1;
+        }
+        taken
+    }
+
+    /// The longest phrase of a synonym that starts at `words[at]`: the index of its last word
+    /// and the term that stands for the synonym.
+    #[must_use]
+    pub fn synonym_at(&self, words: &[Word], at: usize) -> Option<(usize, Term)> {
+        self.walk(&self.synonyms, words, at)
+            .and_then(|(end, c)| c.first().map(|&c| (end, c)))
+    }
+
+    /// The one word of a name that a word is a typo of, if there is exactly one.
+    fn correction(&self, w: &str) -> Option<String> {
+        let n = w.chars().count();
+        if n < 4 || !w.chars().all(char::is_alphabetic) {
+            return None;
+        }
+        // A word of a name as written, or inflected ("presense" → "presence", "seaching" →
+        // "searching").
+        let surfaces = self.surfaces.iter().map(|(s, &t)| (s.as_str(), t));
+        closest_word(w, surfaces)
+    }
+
+    /// Whether a word of more than three letters is an inflection of a stop word ("changes",
+    /// "requiring"), and is no word of a name.
+    fn stop_stem(&self, w: &str) -> bool {
+        if w.len() <= 3 || !w.chars().all(char::is_alphabetic) || self.surfaces.contains_key(w) {
+            return false;
+        }
+        let stem = self.stems.stem(Lang::En, w);
+        let Some(head) = stem.get(..3) else { return false };
+        // Only the stop words that begin like it need their stem.
+        stop::WORDS
+            .iter()
+            .filter(|s| s.len() > 3 && s.starts_with(head))
+            .any(|s| self.stems.stem(Lang::En, s) == stem)
+    }
+
+    /// Whether a folded word is a word the knowledge base reads as a synonym exactly as
+    /// written (an `=` phrase of `data/synonyms.toml`).
+    #[must_use]
+    pub fn exact_synonym(&self, w: &str) -> Option<Term> {
+        self.exact
+            .get(w)
+            .or_else(|| w.strip_suffix('s').and_then(|x| self.exact.get(x)))
+            .copied()
+    }
+
+    /// The longest name of a product, family, role, mode, deployment column or uncovered
+    /// product that starts at `words[at]`: the index of its last word and what it denotes.
+    /// Function words inside are read past; a name never runs across a break.
+    #[must_use]
+    pub fn longest_match(&self, words: &[Word], at: usize) -> Option<(usize, &[Entity])> {
+        self.walk(&self.trie, words, at)
+    }
+
+    /// A row label of the support table quoted word for word from `words[at]`: the index of
+    /// its last word and the feature.
+    #[must_use]
+    pub fn label_at(&self, words: &[Word], at: usize) -> Option<(usize, Entity)> {
+        let mut all = Vec::new();
+        self.walk_all(&self.labels, words, at, true, &mut all);
+        all.into_iter()
+            .max_by_key(|(end, _)| *end)
+            .and_then(|(end, es)| es.first().map(|&e| (end, e)))
+    }
+
+    /// Every name of the topology that starts at `words[at]`: the index of its last word and
+    /// what it denotes, shortest first.
+    #[must_use]
+    pub fn matches(&self, words: &[Word], at: usize) -> Vec<(usize, &[Entity])> {
+        let mut out = Vec::new();
+        self.walk_all(&self.trie, words, at, false, &mut out);
+        out.sort_by_key(|(end, _)| *end);
+        out.dedup_by_key(|(end, _)| *end);
+        out
+    }
+
+    fn walk<'t, T>(&self, trie: &'t Trie<T>, words: &[Word], at: usize) -> Option<(usize, &'t [T])> {
+        let mut all = Vec::new();
+        self.walk_all(trie, words, at, false, &mut all);
+        all.into_iter().max_by_key(|(end, _)| *end)
+    }
+
+    /// Every match in `trie` from `words[at]`; a label of the table is quoted across its own
+    /// punctuation (`across`), a name never.
+    fn walk_all<'t, T>(
+        &self,
+        trie: &'t Trie<T>,
+        words: &[Word],
+        at: usize,
+        across: bool,
+        out: &mut Vec<(usize, &'t [T])>,
+    ) {
+        if words[at].terms.is_empty() {
+            return;
+        }
+        // Depth-first over the terms each word can be.
+        let mut stack: Vec<(usize, u32)> = vec![(at, 0)];
+        while let Some((i, node)) = stack.pop() {
+            for &t in &words[i].terms {
+                let Some(&next) = trie.edges.get(&(node, t)) else {
+                    continue;
+                };
+                let ends = &trie.ends[next as usize];
+                if !ends.is_empty() {
+                    out.push((i, ends.as_slice()));
+                }
+                // The next word, past articles and prepositions ("Skype for Business",
+                // "Outlook on the web"), unless a break comes first.
+                let open = |w: &Word| across || !w.breaks();
+                let mut j = i + 1;
+                while j < words.len()
+                    && open(&words[j])
+                    && words[j].terms.is_empty()
+                    && stop::is_function(&words[j].text)
+                {
+                    j += 1;
+                }
+                if j < words.len() && open(&words[j]) && !words[j].terms.is_empty() {
+                    stack.push((j, next));
+                }
+            }
+        }
+    }
+
+    /// The weight of a term: how rare it is among the features.
+    #[must_use]
+    pub fn weight(&self, t: Term) -> f32 {
+        self.weights.get(t as usize).copied().unwrap_or(0.0)
+    }
+
+    /// Whether only one feature has a term in its names.
+    #[must_use]
+    pub fn unique_to_one_feature(&self, t: Term) -> bool {
+        let mut fs = self.names_with(t).iter().map(|&n| self.feature_names[n].feature);
+        fs.next().is_some_and(|f| fs.all(|g| g == f))
+    }
+
+    /// Whether a term stands for a role ("Exchange").
+    #[must_use]
+    pub fn is_role_term(&self, t: Term) -> bool {
+        self.term(t).starts_with("@role:")
+    }
+
+    /// The role of the product a term stands for, if it stands for a product.
+    #[must_use]
+    pub fn product_role(&self, t: Term) -> Option<usize> {
+        self.product_roles.get(&t).copied()
+    }
+
+    /// Whether a feature has a term in any of its names.
+    #[must_use]
+    pub fn feature_has(&self, f: usize, t: Term) -> bool {
+        self.names_with(t).iter().any(|&n| self.feature_names[n].feature == f)
+    }
+
+    /// The feature names that have a term.
+    #[must_use]
+    pub fn names_with(&self, t: Term) -> &[usize] {
+        self.by_term.get(t as usize).map_or(&[], Vec::as_slice)
+    }
+
+    /// A term's text (for tests and debugging).
+    #[must_use]
+    pub fn term(&self, t: Term) -> &str {
+        self.term_text.get(t as usize).map_or("", String::as_str)
+    }
+
+    /// Whether a folded word is a word of some name.
+    #[must_use]
+    pub fn knows(&self, w: &str) -> bool {
+        !self.terms_of(w, WordKind::Latin).is_empty()
+    }
+
+    /// The folded key of a name: its words, without function words (for did-you-mean).
+    #[must_use]
+    pub fn key(&self, text: &str) -> String {
+        self.cut_with_punct(text)
+            .into_iter()
+            .map(|(w, _, _, _)| w)
+            .filter(|w| !stop::is_stop(w) && w != "microsoft")
+            .collect::<Vec<_>>()
+            .join(" ")
+    }
+}
+
+/// The one candidate a word is a typo of: one edit for four to seven letters (four: only two
+/// letters swapped), two from eight; none when two candidates of different terms are as close.
+fn closest_word<'a>(w: &str, candidates: impl Iterator<Item = (&'a str, Term)>) -> Option<String> {
+    let n = w.chars().count();
+    let max = if n >= 8 { 2 } else { 1 };
+    let mut best: Option<(usize, &str, Term)> = None;
+    let mut tied = false;
+    for (s, t) in candidates {
+        let m = s.chars().count();
+        if m < 4 || m.abs_diff(n) > max {
+            continue;
+        }
+        let d = strsim::damerau_levenshtein(w, s);
+        if d == 0 || d > max || (n == 4 && !(m == 4 && swapped(w, s))) {
+            continue;
+        }
+        match best {
+            Some((bd, bs, bt)) if d == bd => {
+                if bt != t {
+                    tied = true;
+                } else if s < bs {
+                    best = Some((d, s, t));
+                }
+            }
+            Some((bd, _, _)) if d > bd => {}
+            _ => {
+                best = Some((d, s, t));
+                tied = false;
+            }
+        }
+    }
+    match best {
+        Some((_, s, _)) if !tied => Some(s.to_owned()),
+        _ => None,
+    }
+}
+
+/// The usual English inflections of a word, for typos of them: "search" → "searches",
+/// "searched", "searching"; "archive" → "archives", "archived", "archiving".
+fn inflections(w: &str) -> Vec<String> {
+    if w.chars().count() < 4 || !w.chars().all(|c| c.is_ascii_alphabetic()) {
+        return Vec::new();
+    }
+    match w.strip_suffix('e') {
+        Some(stem) => vec![format!("{w}s"), format!("{w}d"), format!("{stem}ing")],
+        None if w.ends_with('s') || w.ends_with("ch") || w.ends_with("sh") || w.ends_with('x') => {
+            vec![format!("{w}es"), format!("{w}ed"), format!("{w}ing")]
+        }
+        None => vec![format!("{w}s"), format!("{w}ed"), format!("{w}ing")],
+    }
+}
+
+/// Two strings of the same length that differ by two neighbouring letters swapped.
+fn swapped(a: &str, b: &str) -> bool {
+    let (a, b): (Vec<char>, Vec<char>) = (a.chars().collect(), b.chars().collect());
+    let diff: Vec<usize> = (0..a.len()).filter(|&i| a[i] != b[i]).collect();
+    diff.len() == 2 && diff[1] == diff[0] + 1 && a[diff[0]] == b[diff[1]] && a[diff[1]] == b[diff[0]]
+}
+
+/// The folded words of a text, for tests and callers that need no vocabulary.
+#[must_use]
+pub fn folded_words(text: &str) -> Vec<String> {
+    lex::lex(text)
+        .into_iter()
+        .filter(|t| t.kind != Kind::Punct)
+        .map(|t| if t.kind == Kind::Han { t.text } else { fold(&t.text) })
+        .collect()
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
 
-    fn keys(t: &str) -> Vec<String> {
-        words(t).into_iter().map(|w| w.text).collect()
+    fn index() -> (KnowledgeBase, NameIndex) {
+        let kb = crate::kb::load_embedded().unwrap();
+        let idx = NameIndex::build(&kb);
+        (kb, idx)
     }
 
-    #[test]
-    fn folding_meets_the_ways_names_are_written() {
-        assert_eq!(key("Hi-Res Photos"), "hi res photo");
-        assert_eq!(key("hi res photo"), "hi res photo");
-        assert_eq!(key("Ex2013"), "ex 2013");
-        assert_eq!(key("Exchange 2013"), key("exchange-2013"));
-        assert_eq!(key("Microsoft Exchange Server 2013"), "exchange server 2013");
-        assert_eq!(key("photos haute résolution"), "photo haute resolution");
-        assert_eq!(key("On-Prem"), "on prem");
-        assert_eq!(keys("统一联系人存储"), ["统", "一", "联", "系", "人", "存", "储"]);
-        assert_eq!(keys("IM/presence"), ["im", "presence"]);
-        assert_eq!(key("access"), "access");
-    }
-
-    #[test]
-    fn spans_point_into_the_original() {
-        let t = "Does UCS work with Exchange2013?";
-        for w in words(t) {
-            assert!(t[w.span.clone()].to_lowercase().starts_with(&w.text[..1]));
+    fn found(idx: &NameIndex, kb: &KnowledgeBase, text: &str) -> Vec<String> {
+        let ws = idx.read(text);
+        let mut out = Vec::new();
+        let mut i = 0;
+        while i < ws.len() {
+            if let Some((end, es)) = idx.longest_match(&ws, i) {
+                out.push(es.iter().map(|e| e.name(kb).to_owned()).collect::<Vec<_>>().join("|"));
+                i = end + 1;
+            } else {
+                i += 1;
+            }
         }
-        let w = words(t);
-        assert_eq!(&t[w[4].span.clone()], "Exchange");
-        assert_eq!(&t[w[5].span.clone()], "2013");
+        out
+    }
+
+    #[test]
+    fn names_are_found_past_function_words_and_never_across_a_break() {
+        let (kb, idx) = index();
+        assert_eq!(
+            found(&idx, &kb, "Skype for Business Server 2015"),
+            ["Skype for Business Server 2015"]
+        );
+        let got = found(&idx, &kb, "Exchange 2010 on-prem + SfB Online");
+        assert_eq!(got[0], "Exchange Server 2010");
+        assert!(got[1].starts_with("on premises"), "{got:?}");
+        assert_eq!(got[2], "Skype for Business Online");
+        // "users" is not read past: "on-prem … Skype for Business" is no name.
+        let got = found(&idx, &kb, "on-prem users on Skype for Business Online");
+        assert_eq!(
+            got.last().map(String::as_str),
+            Some("Skype for Business Online"),
+            "{got:?}"
+        );
+        assert_eq!(found(&idx, &kb, "Ex2013"), ["Exchange Server 2013"]);
+    }
+
+    #[test]
+    fn typos_compounds_and_joins_are_read_as_the_word_of_a_name() {
+        let (_, idx) = index();
+        let ws = idx.read("presense contat contactstore Exchnage seaching");
+        let texts: Vec<&str> = ws.iter().map(|w| w.text.as_str()).collect();
+        assert_eq!(
+            texts,
+            ["presence", "contact", "contact", "store", "exchange", "searching"]
+        );
+        assert_eq!(ws[0].corrected_from.as_deref(), Some("presense"));
+        assert_eq!(ws[5].corrected_from.as_deref(), Some("seaching"));
+        // Function words and words of four letters are not corrected.
+        let ws = idx.read("turn cell");
+        assert!(ws.iter().all(|w| w.corrected_from.is_none()), "{ws:?}");
+    }
+
+    #[test]
+    fn chinese_is_cut_against_the_names() {
+        let (_, idx) = index();
+        let ws = idx.read("集成时支持统一联系人存储吗");
+        let texts: Vec<&str> = ws.iter().map(|w| w.text.as_str()).collect();
+        assert_eq!(texts, ["集成", "时", "支持", "统一", "联系人", "存储", "吗"]);
+        assert!(ws[0].stop && !ws[3].stop && ws[3].terms.len() == 1);
+    }
+
+    #[test]
+    fn no_phrase_of_one_synonym_is_read_as_another() {
+        let (kb, idx) = index();
+        for s in &kb.synonyms {
+            for (_, phrase) in s.words.tagged() {
+                if let Some(exact) = phrase.strip_prefix('=') {
+                    let ws = idx.read(exact);
+                    let got = ws[0].exact.map(|t| idx.term(t).to_owned());
+                    assert_eq!(got, Some(format!("@synonym:{}", s.id)), "`{phrase}` of `{}`", s.id);
+                    continue;
+                }
+                let ws = idx.read(phrase);
+                let Some(k) = ws.iter().position(|w| !w.terms.is_empty()) else {
+                    continue;
+                };
+                let Some((_, got)) = idx.synonym_at(&ws, k) else {
+                    panic!("`{phrase}` of `{}` is not found", s.id)
+                };
+                assert_eq!(idx.term(got), format!("@synonym:{}", s.id), "`{phrase}` of `{}`", s.id);
+            }
+        }
+    }
+
+    #[test]
+    fn inflections_meet_the_names() {
+        let (_, idx) = index();
+        for w in [
+            "archiving",
+            "archived",
+            "archive",
+            "replying",
+            "searching",
+            "publishing",
+        ] {
+            assert!(idx.knows(w), "{w}");
+        }
+        assert!(!idx.knows("zebras"));
     }
 }

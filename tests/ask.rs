@@ -180,15 +180,16 @@ fn exit_codes_follow_the_verdict() {
         3
     );
     assert_eq!(code("does UCS work with Exchange 2007 and SfB Server 2015?"), 3);
-    assert_eq!(code("does UCS work with Exchnage 2013?"), 2);
+    assert_eq!(code("does blorp work with Exchange 2013?"), 2);
+    assert_eq!(code("does UCS work with 2016?"), 2, "a version of no product");
 }
 
 #[test]
 fn bad_questions_say_where_with_a_caret_and_print_nothing_on_stdout() {
-    let run = interop(&["ask", "does UCS work with Exchnage 2013?"]);
+    let run = interop(&["ask", "does UCS work with 2016?"]);
     assert_eq!(run.code, 2);
     assert!(run.stdout.is_empty());
-    insta::assert_snapshot!("bad_question_typo", run.stderr);
+    insta::assert_snapshot!("bad_question_unplaced_version", run.stderr);
     let run = interop(&["ask", "does blorp work?"]);
     assert_eq!(run.code, 2);
     insta::assert_snapshot!("bad_question_stranger", run.stderr);
@@ -255,7 +256,7 @@ fn a_bad_date_is_a_usage_error() {
 
 #[test]
 fn stdin_answers_one_question_per_line_as_json_lines() {
-    let input = "# a comment\nUCS with Exchange 2013 and SfB Server 2015\n\ndoes UCS work with Exchnage 2013?\nhi-res photo with Exchange 2010 and Lync 2010\n";
+    let input = "# a comment\nUCS with Exchange 2013 and SfB Server 2015\n\ndoes blorp work with Exchange 2013?\nhi-res photo with Exchange 2010 and Lync 2010\n";
     let run = interop_with_stdin(&["ask", "-", "--format", "json", "--as-of", TODAY], input);
     assert_eq!(run.code, 2, "a bad line makes the batch exit 2");
     let lines: Vec<Value> = run
@@ -266,7 +267,7 @@ fn stdin_answers_one_question_per_line_as_json_lines() {
     assert_eq!(lines.len(), 3);
     assert_eq!(lines[0]["verdict"], "conditional");
     assert_eq!(lines[1]["line"], 4);
-    assert_eq!(lines[1]["error"]["message"], "unknown words `Exchnage 2013`");
+    assert_eq!(lines[1]["error"]["message"], "the question names no feature");
     assert_eq!(lines[2]["verdict"], "no");
     assert!(run.stderr.contains("<stdin>:4"), "{}", run.stderr);
 }
@@ -410,9 +411,29 @@ fn digest(question: &str, as_of: &str) -> Value {
                 .collect()
         })
         .unwrap_or_default();
+    let read: Vec<String> = v["reading"]["parts"]
+        .as_array()
+        .map(|ps| {
+            ps.iter()
+                .map(|p| {
+                    let ids: Vec<&str> = p["ids"]
+                        .as_array()
+                        .map(|i| i.iter().filter_map(Value::as_str).collect())
+                        .unwrap_or_default();
+                    format!("{} → {}", p["text"].as_str().unwrap_or(""), ids.join("|"))
+                })
+                .collect()
+        })
+        .unwrap_or_default();
+    let skipped: Vec<&str> = v["reading"]["skipped"]
+        .as_array()
+        .map(|s| s.iter().filter_map(|x| x["text"].as_str()).collect())
+        .unwrap_or_default();
     serde_json::json!({
         "question": question,
         "exit": run.code,
+        "read": read,
+        "skipped": skipped,
         "kind": v["kind"],
         "verdict": v["verdict"],
         "feature": v["feature"]["id"],

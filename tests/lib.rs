@@ -12,6 +12,10 @@ mod catalog;
 mod grammar;
 // `interop ask`: verdicts, reasons, fixes, exit codes, JSON, batches and the question corpus.
 mod ask;
+// The misreading suite: qualifiers and versions bind to the product they qualify.
+mod reading;
+// The paraphrase corpus: questions written apart from the aliases, scored against the table.
+mod paraphrases;
 // Random questions and damaged knowledge bases: answered or rejected, never a panic.
 mod robustness;
 // Every quote of the data stands in the document it cites.

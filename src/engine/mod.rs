@@ -58,8 +58,10 @@ pub struct Answer {
     pub before: Vec<Verdict>,
     pub after: Vec<Verdict>,
     pub readings: Vec<Reading>,
-    /// Names with a version the knowledge base does not know.
+    /// Names with a version the knowledge base does not know, and products it does not cover.
     pub unknown_versions: Vec<String>,
+    /// How the question was read: each part, the notes, the words skipped.
+    pub reading: crate::query::Reading,
 }
 
 impl Answer {
@@ -102,46 +104,63 @@ fn topology(kb: &KnowledgeBase, mentions: &[Mention], choice: &[Vec<Entity>]) ->
             }
         }
     }
+    // Modes bound to a name ("Exchange on-premises"), and modes on their own ("all online").
     let mut modes: Vec<Option<usize>> = vec![None; kb.roles.len()];
+    let mut free_modes: Vec<usize> = Vec::new();
     let mut columns: Vec<usize> = Vec::new();
+    // A role named on its own ("client", "Exchange"): any product, unless something more
+    // precise is named for it.
+    let mut by_role = vec![false; kb.roles.len()];
     let mut cube = u.full();
-    for (i, entities) in choice.iter().enumerate() {
+    for (m, entities) in mentions.iter().zip(choice) {
         for &e in entities {
             match e {
                 Entity::Product(p) => named[kb.products[p].role].get_or_insert_with(Vec::new).push(p),
                 Entity::Family(f) if !by_product[kb.families[f].role] => named[kb.families[f].role]
                     .get_or_insert_with(Vec::new)
                     .extend(&kb.families[f].members),
-                Entity::Role(r) if !by_product[r] => {
-                    named[r].get_or_insert_with(|| kb.roles[r].products.clone());
-                }
+                Entity::Role(r) if !by_product[r] => by_role[r] = true,
                 Entity::Family(_) | Entity::Role(_) => {}
-                Entity::Mode(md) => {
-                    // A mode qualifies the name next to it ("Exchange on-premises").
-                    if let Some(r) = adjacent_role(kb, mentions, choice, i) {
-                        modes[r] = Some(md);
-                    }
-                }
+                Entity::Mode(md) => free_modes.push(md),
                 Entity::Deployment(d) => columns.push(d),
-                Entity::Feature(_) => {}
+                Entity::Feature(_) | Entity::Uncovered(_) => {}
+            }
+            if let (Some(md), Some(r)) = (m.mode, e.role(kb)) {
+                modes[r] = Some(md);
             }
         }
     }
     for (r, set) in named.into_iter().enumerate() {
+        let set = set.or_else(|| by_role[r].then(|| kb.roles[r].products.clone()));
+        let free = set.is_none();
         let mut set = set.unwrap_or_else(|| kb.roles[r].products.clone());
-        if let Some(md) = modes[r] {
-            let moded: Vec<usize> = set
-                .iter()
-                .copied()
-                .filter(|&p| kb.products[p].deployment == Some(md))
-                .collect();
-            // A mode that fits none of the products named ("online meetings in OWA") is a word
-            // of something else, not a restriction.
+        // A mode on its own applies to every role no product was named for.
+        let mode = modes[r].or_else(|| {
+            if by_product[r] {
+                None
+            } else {
+                free_modes.first().copied()
+            }
+        });
+        if let Some(md) = mode {
+            let in_mode = |set: &[usize]| -> Vec<usize> {
+                set.iter()
+                    .copied()
+                    .filter(|&p| kb.products[p].deployment == Some(md))
+                    .collect()
+            };
+            let mut moded = in_mode(&set);
+            // A brand named beside ("Skype" of "Skype conversations") yields to the role named
+            // with its mode ("Skype for Business is Online").
+            if moded.is_empty() && !by_product[r] && modes[r].is_some() {
+                moded = in_mode(&kb.roles[r].products);
+            }
+            // A mode that fits none of the products of a role (clients) leaves it alone.
             if !moded.is_empty() {
                 set = moded;
             }
         }
-        if set.len() != kb.roles[r].products.len() {
+        if set.len() != kb.roles[r].products.len() || (!free && set.is_empty()) {
             let restricted = cube.intersect(&u.restrict(r, set));
             if !u.is_empty(&restricted) {
                 cube = restricted;
@@ -161,20 +180,6 @@ fn topology(kb: &KnowledgeBase, mentions: &[Mention], choice: &[Vec<Entity>]) ->
     cube
 }
 
-/// The role of the name next to mention `i`, for a deployment mode.
-fn adjacent_role(kb: &KnowledgeBase, mentions: &[Mention], choice: &[Vec<Entity>], i: usize) -> Option<usize> {
-    let role_of = |j: usize| -> Option<usize> { choice.get(j)?.iter().find_map(|e| e.role(kb)) };
-    let near = |j: usize| mentions.get(j).is_some_and(|m| m.word.abs_diff(mentions[i].word) <= 3);
-    // "Exchange on-premises" (the mode after) is the common order; then "on-premises Exchange".
-    if i > 0
-        && near(i - 1)
-        && let Some(r) = role_of(i - 1)
-    {
-        return Some(r);
-    }
-    if near(i + 1) { role_of(i + 1) } else { None }
-}
-
 /// One reading of the topology's mentions: the entities taken for each mention, and for each
 /// ambiguous mention (by index) a label of the reading.
 type Choice = (Vec<Vec<Entity>>, Vec<(usize, String)>);
@@ -192,17 +197,6 @@ fn readings(kb: &KnowledgeBase, mentions: &[Mention]) -> Vec<Choice> {
     let mut options: Vec<Vec<(Vec<Entity>, String)>> = Vec::new();
     for m in mentions {
         let mut ents: Vec<Entity> = m.entities.clone();
-        // A mode next to a name, or a column on its own.
-        if ents.iter().any(|e| matches!(e, Entity::Mode(_))) && ents.iter().any(|e| matches!(e, Entity::Deployment(_)))
-        {
-            let i = mentions.iter().position(|x| x == m).unwrap_or(0);
-            let trial: Vec<Vec<Entity>> = mentions.iter().map(|x| x.entities.clone()).collect();
-            if adjacent_role(kb, mentions, &trial, i).is_some() {
-                ents.retain(|e| matches!(e, Entity::Mode(_)));
-            } else {
-                ents.retain(|e| matches!(e, Entity::Deployment(_)));
-            }
-        }
         // A product or family is more precise than its role named by the same words.
         let precise: Vec<usize> = ents
             .iter()
@@ -267,14 +261,7 @@ fn readings(kb: &KnowledgeBase, mentions: &[Mention]) -> Vec<Choice> {
 }
 
 fn entity_name(kb: &KnowledgeBase, e: Entity) -> String {
-    match e {
-        Entity::Product(p) => kb.products[p].name.clone(),
-        Entity::Family(f) => kb.families[f].name.clone(),
-        Entity::Role(r) => kb.roles[r].name.clone(),
-        Entity::Mode(m) => kb.modes[m].name.clone(),
-        Entity::Deployment(d) => kb.deployments[d].name.clone(),
-        Entity::Feature(f) => kb.features[f].name.clone(),
-    }
+    e.name(kb).to_owned()
 }
 
 /// The features a question's feature mentions denote; for an ambiguous name, the one whose
@@ -386,7 +373,11 @@ pub fn answer(kb: &KnowledgeBase, q: &Question, as_of: Date) -> Answer {
         });
     }
 
-    let unknown_versions: Vec<String> = q.unknown_versions.iter().map(|v| v.text.clone()).collect();
+    let unknown_versions: Vec<String> = q
+        .unknown_versions
+        .iter()
+        .map(crate::query::UnknownVersion::shown)
+        .collect();
     let mut answer = Answer {
         question: q.text.clone(),
         kind: q.kind,
@@ -400,6 +391,7 @@ pub fn answer(kb: &KnowledgeBase, q: &Question, as_of: Date) -> Answer {
         after: Vec::new(),
         readings: readings_out,
         unknown_versions,
+        reading: q.reading.clone(),
     };
 
     match q.kind {

@@ -21,7 +21,7 @@ use toml::de::{DeTable, DeValue};
 use super::raw::{self, Str};
 use super::{
     Cite, Claim, Command, Condition, Conflict, Deployment, Family, Feature, Index, KnowledgeBase, Lifecycle, Limit,
-    Mode, Names, Product, Provider, Role, Row, Rule, Source, Statement, Step, Support,
+    Mode, Names, Product, Provider, Role, Row, Rule, Source, Statement, Step, Support, Synonym, Uncovered,
 };
 use crate::diag::{Diagnostic, SourceText, did_you_mean};
 use crate::expr::{self, Expr, Subject};
@@ -246,6 +246,8 @@ impl Loader<'_> {
                 "rule" => self.entries(file, name, items, &mut doc.rule),
                 "limit" => self.entries(file, name, items, &mut doc.limit),
                 "step" => self.entries(file, name, items, &mut doc.step),
+                "uncovered-product" => self.entries(file, name, items, &mut doc.uncovered_product),
+                "synonym" => self.entries(file, name, items, &mut doc.synonym),
                 _ => self.entries(file, name, items, &mut doc.conflict),
             }
         }
@@ -396,6 +398,8 @@ impl Loader<'_> {
         let limits = gather!(limit);
         let steps = gather!(step);
         let conflicts = gather!(conflict);
+        let uncovered = gather!(uncovered_product);
+        let synonyms = gather!(synonym);
 
         let mut index = Index {
             sources: self.ids("source", sources.iter().map(|(f, s)| (*f, &s.id))),
@@ -413,6 +417,8 @@ impl Loader<'_> {
         let _ = self.ids("rule", rules.iter().map(|(f, s)| (*f, &s.id)));
         let _ = self.ids("limit", limits.iter().map(|(f, s)| (*f, &s.id)));
         let _ = self.ids("conflict", conflicts.iter().map(|(f, s)| (*f, &s.id)));
+        let _ = self.ids("uncovered product", uncovered.iter().map(|(f, s)| (*f, &s.id)));
+        let _ = self.ids("synonym", synonyms.iter().map(|(f, s)| (*f, &s.id)));
         for (f, role) in &roles {
             if role.id.get_ref() == "deployment" {
                 self.err(
@@ -914,6 +920,24 @@ impl Loader<'_> {
             self.cycle(&cycle, &features, &steps, &features_out, &steps_out);
         }
 
+        let uncovered_out: Vec<Uncovered> = uncovered
+            .iter()
+            .map(|(f, u)| Uncovered {
+                id: u.id.get_ref().clone(),
+                name: u.name.clone(),
+                role: u.role.as_ref().and_then(|r| self.resolve(*f, r, "role", &index.roles)),
+                aliases: self.names(*f, &u.aliases),
+            })
+            .collect();
+
+        let synonyms_out: Vec<Synonym> = synonyms
+            .iter()
+            .map(|(f, s)| Synonym {
+                id: s.id.get_ref().clone(),
+                words: self.names(*f, &s.words),
+            })
+            .collect();
+
         index.sources.shrink_to_fit();
         Some(KnowledgeBase {
             files: Vec::new(),
@@ -931,6 +955,8 @@ impl Loader<'_> {
             limits: limits_out,
             steps: steps_out,
             conflicts: conflicts_out,
+            uncovered: uncovered_out,
+            synonyms: synonyms_out,
             universe,
             graph,
             index,

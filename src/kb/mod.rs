@@ -106,6 +106,23 @@ pub struct Product {
     pub sources: Vec<Cite>,
 }
 
+/// A product no source covers ("Microsoft Teams"): a question that names it answers
+/// `unknown`, naming it.
+#[derive(Debug, Clone)]
+pub struct Uncovered {
+    pub id: String,
+    pub name: String,
+    pub role: Option<RoleIx>,
+    pub aliases: Names,
+}
+
+/// Words that mean the same in the names of features, in the three languages.
+#[derive(Debug, Clone)]
+pub struct Synonym {
+    pub id: String,
+    pub words: Names,
+}
+
 #[derive(Debug, Clone)]
 pub struct Lifecycle {
     pub product: ProductIx,
@@ -316,6 +333,10 @@ pub struct KnowledgeBase {
     pub limits: Vec<Limit>,
     pub steps: Vec<Step>,
     pub conflicts: Vec<Conflict>,
+    /// Products no source covers: named only so that questions about them answer `unknown`.
+    pub uncovered: Vec<Uncovered>,
+    /// Words that mean the same in the names of features.
+    pub synonyms: Vec<Synonym>,
     pub universe: Universe,
     pub graph: Graph,
     index: Index,
@@ -350,6 +371,8 @@ pub struct Summary {
     pub limits: usize,
     pub prerequisites: usize,
     pub conflicts: usize,
+    pub uncovered_products: usize,
+    pub synonyms: usize,
     pub lifecycle_events: usize,
     pub graph_nodes: usize,
     pub graph_edges: usize,
@@ -411,6 +434,8 @@ impl KnowledgeBase {
             limits: self.limits.len(),
             prerequisites: self.steps.len(),
             conflicts: self.conflicts.len(),
+            uncovered_products: self.uncovered.len(),
+            synonyms: self.synonyms.len(),
             lifecycle_events: self.lifecycle.len(),
             graph_nodes: self.graph.node_count(),
             graph_edges: self.graph.edge_count(),

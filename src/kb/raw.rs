@@ -43,6 +43,8 @@ pub struct Document {
     pub limit: Vec<Limit>,
     pub step: Vec<Step>,
     pub conflict: Vec<Conflict>,
+    pub uncovered_product: Vec<UncoveredProduct>,
+    pub synonym: Vec<Synonym>,
 }
 
 /// The names of the top-level arrays, for did-you-mean on an unknown one.
@@ -61,6 +63,8 @@ pub const TABLES: &[&str] = &[
     "limit",
     "step",
     "conflict",
+    "uncovered-product",
+    "synonym",
 ];
 
 /// A source document: one of the seeds, or the English reference.
@@ -183,6 +187,31 @@ pub struct DeploymentMode {
     pub name: String,
     #[serde(default)]
     pub aliases: Aliases,
+}
+
+/// A product no source covers ("Microsoft Teams", "Office Communications Server 2007"): named
+/// so that a question about it answers `unknown` and says which name it lacks, instead of
+/// being misread as something else. It states no fact, so it cites no source.
+#[derive(Debug, Deserialize)]
+#[serde(rename_all = "kebab-case", deny_unknown_fields)]
+pub struct UncoveredProduct {
+    pub id: Str,
+    pub name: String,
+    /// The role it would fill, if it is one of ours.
+    #[serde(default)]
+    pub role: Option<Str>,
+    #[serde(default)]
+    pub aliases: Aliases,
+}
+
+/// Words that mean the same in the names of features, in the three languages: a feature
+/// named with one of them is found by any other ("reply by IM" by "respond with an instant
+/// message"). Words, not facts: no source.
+#[derive(Debug, Deserialize)]
+#[serde(rename_all = "kebab-case", deny_unknown_fields)]
+pub struct Synonym {
+    pub id: Str,
+    pub words: Aliases,
 }
 
 /// A row of the support table, or a capability the Lync Server 2013 pages describe.

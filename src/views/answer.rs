@@ -144,15 +144,7 @@ fn feature_text(kb: &KnowledgeBase, a: &Answer, fa: &FeatureAnswer, s: &Style, o
     let ev = &fa.evaluation;
     let _ = writeln!(out, "{}", headline(kb, a, fa, s));
     let _ = writeln!(out, "{}as of {}{}", s.dim, a.as_of, s.reset);
-    for r in &a.readings {
-        let _ = write!(out, "“{}” read as {}", r.text, r.taken);
-        if r.others.is_empty() {
-            let _ = writeln!(out, "; the other readings give the same answer");
-        } else {
-            let others: Vec<String> = r.others.iter().map(|(l, v)| format!("as {l}: {}", v.word())).collect();
-            let _ = writeln!(out, "; read otherwise the answer differs ({})", others.join("; "));
-        }
-    }
+    reading_text(a, s, out);
     if !ev.reasons.is_empty() {
         let _ = writeln!(out, "\nWhy:");
         for r in &ev.reasons {
@@ -217,6 +209,51 @@ fn feature_text(kb: &KnowledgeBase, a: &Answer, fa: &FeatureAnswer, s: &Style, o
     }
 }
 
+/// How the question was read: one line with each part and what it was taken as (with the
+/// readings of an ambiguous name), then the notes and the words skipped.
+fn reading_text(a: &Answer, s: &Style, out: &mut String) {
+    let mut parts: Vec<String> = Vec::new();
+    for p in &a.reading.parts {
+        let ambiguous = a.readings.iter().find(|r| r.text == p.text);
+        let mut part = format!(
+            "“{}” → {}",
+            p.text,
+            ambiguous.map_or(p.read_as.as_str(), |r| r.taken.as_str())
+        );
+        if let Some(r) = ambiguous {
+            if r.others.is_empty() {
+                part.push_str(" (the other readings give the same answer)");
+            } else {
+                let others: Vec<String> = r.others.iter().map(|(l, v)| format!("as {l}: {}", v.word())).collect();
+                let _ = write!(part, " (read otherwise the answer differs: {})", others.join("; "));
+            }
+        }
+        parts.push(part);
+    }
+    if !parts.is_empty() {
+        let _ = writeln!(out, "{}read:{} {}", s.dim, s.reset, parts.join(" · "));
+    }
+    if !a.reading.notes.is_empty() {
+        let notes: Vec<String> = a
+            .reading
+            .notes
+            .iter()
+            .map(|n| format!("“{}”: {}", n.text, n.note))
+            .collect();
+        let _ = writeln!(out, "{}noted:{} {}", s.dim, s.reset, notes.join(" · "));
+    }
+    if !a.reading.skipped.is_empty() {
+        let words: Vec<String> = a.reading.skipped.iter().map(|n| format!("“{}”", n.text)).collect();
+        let _ = writeln!(
+            out,
+            "{}skipped:{} {} (no name the knowledge base knows)",
+            s.dim,
+            s.reset,
+            words.join(", ")
+        );
+    }
+}
+
 /// The answer as text.
 #[must_use]
 pub fn text(kb: &KnowledgeBase, a: &Answer, s: &Style) -> String {
@@ -248,6 +285,7 @@ pub fn text(kb: &KnowledgeBase, a: &Answer, s: &Style) -> String {
                 "What does not work"
             };
             let _ = writeln!(out, "{what} with {topo} (as of {}):", a.as_of);
+            reading_text(a, s, &mut out);
             let picked: Vec<(usize, Verdict)> = a.listed().collect();
             if picked.is_empty() {
                 let _ = writeln!(out, "  nothing the sources document");
@@ -275,6 +313,7 @@ pub fn text(kb: &KnowledgeBase, a: &Answer, s: &Style) -> String {
         Kind::Diff => {
             let from = a.from.as_ref().map(|f| describe_cube(kb, f)).unwrap_or_default();
             let _ = writeln!(out, "From {from} to {} (as of {}):", topology_text(kb, a), a.as_of);
+            reading_text(a, s, &mut out);
             type Pick = fn(Verdict, Verdict) -> bool;
             let groups: [(&str, Pick); 4] = [
                 ("Gained", |a, b| {
@@ -406,6 +445,7 @@ pub fn to_json(kb: &KnowledgeBase, a: &Answer) -> Value {
             "others": r.others.iter().map(|(l, v)| json!({"reading": l, "verdict": v})).collect::<Vec<_>>(),
         })).collect::<Vec<_>>(),
         "unknown_versions": a.unknown_versions,
+        "reading": a.reading,
     });
     match a.kind {
         Kind::Check | Kind::Why | Kind::Needs => {

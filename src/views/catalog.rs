@@ -6,16 +6,22 @@ use serde_json::json;
 
 use super::{Format, csv_field, md_cell, table};
 use crate::kb::{KnowledgeBase, Names};
+use crate::text::display;
+
+/// Aliases as shown: Chinese without the spaces that mark its words in the data.
+fn shown(v: &[String]) -> Vec<String> {
+    v.iter().map(|a| display(a)).collect()
+}
 
 fn aliases_json(n: &Names) -> serde_json::Value {
-    json!({ "en": n.en, "fr": n.fr, "zh": n.zh })
+    json!({ "en": shown(&n.en), "fr": shown(&n.fr), "zh": shown(&n.zh) })
 }
 
 fn aliases_text(n: &Names) -> String {
     let mut parts = Vec::new();
     for (lang, v) in [("en", &n.en), ("fr", &n.fr), ("zh", &n.zh)] {
         if !v.is_empty() {
-            parts.push(format!("{lang}: {}", v.join(", ")));
+            parts.push(format!("{lang}: {}", shown(v).join(", ")));
         }
     }
     parts.join("\n")
@@ -23,7 +29,7 @@ fn aliases_text(n: &Names) -> String {
 
 fn aliases_flat(n: &Names) -> String {
     n.tagged()
-        .map(|(l, a)| format!("{a} ({l})"))
+        .map(|(l, a)| format!("{} ({l})", display(a)))
         .collect::<Vec<_>>()
         .join("; ")
 }
@@ -226,6 +232,16 @@ pub fn summary(kb: &KnowledgeBase, format: Format) -> String {
         ("lifecycle", s.lifecycle_events, "dated events".to_owned()),
         ("sources", s.sources, "documents cited".to_owned()),
         ("conflicts", s.conflicts, "kept side by side".to_owned()),
+        (
+            "uncovered",
+            s.uncovered_products,
+            "products no source covers (answered unknown)".to_owned(),
+        ),
+        (
+            "synonyms",
+            s.synonyms,
+            "groups of words that mean the same in feature names".to_owned(),
+        ),
         ("graph", s.graph_nodes, format!("nodes, {} edges", s.graph_edges)),
     ];
     for (what, n, detail) in lines {
