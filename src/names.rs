@@ -65,6 +65,52 @@ impl Entity {
     }
 }
 
+/// The terms a word can be, held inline: at most three (its English stem, its French stem,
+/// itself).
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct Terms {
+    len: u8,
+    items: [Term; 3],
+}
+
+impl Terms {
+    /// One term.
+    #[must_use]
+    pub fn one(t: Term) -> Self {
+        Terms {
+            len: 1,
+            items: [t, 0, 0],
+        }
+    }
+
+    /// Add a term, unless it is there or three are.
+    pub fn push(&mut self, t: Term) {
+        if !self.contains(&t) && usize::from(self.len) < self.items.len() {
+            self.items[usize::from(self.len)] = t;
+            self.len += 1;
+        }
+    }
+
+    pub fn clear(&mut self) {
+        self.len = 0;
+    }
+}
+
+impl std::ops::Deref for Terms {
+    type Target = [Term];
+    fn deref(&self) -> &[Term] {
+        &self.items[..usize::from(self.len)]
+    }
+}
+
+impl<'a> IntoIterator for &'a Terms {
+    type Item = &'a Term;
+    type IntoIter = std::slice::Iter<'a, Term>;
+    fn into_iter(self) -> Self::IntoIter {
+        self.iter()
+    }
+}
+
 /// The kind of a word.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum WordKind {
@@ -85,7 +131,7 @@ pub struct Word {
     pub stop: bool,
     /// The terms it can be: its stem in English, in French, or itself. Empty when the word is
     /// in no name.
-    pub terms: Vec<Term>,
+    pub terms: Terms,
     /// The punctuation right before it, if any (`+`, `,`, `/`, …).
     pub punct_before: Option<char>,
     /// Set when the word was read as a correction of what was written.
@@ -320,7 +366,7 @@ impl NameIndex {
                     continue;
                 }
                 let words = idx.name_words(Lang::from_tag(tag), phrase);
-                let terms: Vec<Term> = words.iter().flat_map(|w| w.terms.clone()).collect();
+                let terms: Vec<Term> = words.iter().flat_map(|w| w.terms.iter().copied()).collect();
                 if !terms.is_empty() {
                     idx.synonyms.insert(&terms, concept);
                 }
@@ -435,7 +481,7 @@ impl NameIndex {
                 .chain(f.label_fr.iter().map(|l| (Lang::Fr, l)));
             for (lang, label) in labels {
                 let words = idx.name_words(lang, label);
-                let terms: Vec<Term> = words.iter().flat_map(|w| w.terms.clone()).collect();
+                let terms: Vec<Term> = words.iter().flat_map(|w| w.terms.iter().copied()).collect();
                 if words.iter().filter(|w| !w.stop).count() >= LABEL_WORDS {
                     idx.labels.insert(&terms, Entity::Feature(i));
                 }
@@ -502,7 +548,7 @@ impl NameIndex {
         let mut prev: Option<String> = None;
         for (text, span, kind, punct) in self.cut_words(n, false) {
             let stop = stop::is_stop(&text) || text == "microsoft";
-            let mut terms = Vec::new();
+            let mut terms = Terms::default();
             if stop {
                 prev = None;
                 // A stop word that is no article or preposition is still a word of the name
@@ -683,12 +729,10 @@ impl NameIndex {
     }
 
     /// The terms a folded word can be.
-    fn terms_of(&self, w: &str, kind: WordKind) -> Vec<Term> {
-        let mut out = Vec::new();
+    fn terms_of(&self, w: &str, kind: WordKind) -> Terms {
+        let mut out = Terms::default();
         let mut add = |s: &str| {
-            if let Some(&t) = self.terms.get(s)
-                && !out.contains(&t)
-            {
+            if let Some(&t) = self.terms.get(s) {
                 out.push(t);
             }
         };
@@ -719,7 +763,7 @@ impl NameIndex {
                 kind: *kind,
                 stop,
                 terms: if stop && stop::is_function(w) {
-                    Vec::new()
+                    Terms::default()
                 } else {
                     self.terms_of(w, *kind)
                 },
@@ -805,7 +849,7 @@ impl NameIndex {
                     w.stop = true;
                     w.terms.clear();
                 } else {
-                    w.terms = vec![concept];
+                    w.terms = Terms::one(concept);
                 }
             }
             k = end + 1;
@@ -904,7 +948,8 @@ impl NameIndex {
         across: bool,
         out: &mut Vec<(usize, &'t [T])>,
     ) {
-        if words[at].terms.is_empty() {
+        // Most words begin no name: look before allocating.
+        if !words[at].terms.iter().any(|&t| trie.edges.contains_key(&(0, t))) {
             return;
         }
         // Depth-first over the terms each word can be.

@@ -522,7 +522,7 @@ pub(super) fn find(p: &mut Parse<'_>) -> Result<Vec<Mention>, Diagnostic> {
                     if p.used[k].is_some() && mention.is_none() {
                         return false;
                     }
-                    let mut ts: Vec<Term> = p.ws[k].terms.clone();
+                    let mut ts: Vec<Term> = p.ws[k].terms.to_vec();
                     if let Some(mi) = mention {
                         // The entity itself, not its role: "on-prem Exchange" is no word of
                         // "Exchange UM".

@@ -909,7 +909,7 @@ impl Parse<'_> {
                         }
                         // A word of a synonym names something, whatever else it is.
                         self.ws[j].stop = false;
-                        self.ws[j].terms = vec![concept];
+                        self.ws[j].terms = crate::names::Terms::one(concept);
                         self.ws[j].phrase = phrase;
                         if let Some(mi) = unbound(self, j) {
                             let m = self.mentions.remove(mi);
@@ -924,7 +924,7 @@ impl Parse<'_> {
                     // A word read as a synonym only as written ("availability").
                     if let Some(concept) = self.ws[k].exact {
                         self.ws[k].stop = false;
-                        self.ws[k].terms = vec![concept];
+                        self.ws[k].terms = crate::names::Terms::one(concept);
                     }
                     k += 1;
                 }

@@ -93,7 +93,7 @@ fn token(input: &str) -> Res<'_> {
 /// Split a text into tokens. Never fails: characters that are no token separate tokens.
 #[must_use]
 pub fn lex(text: &str) -> Vec<Token> {
-    let mut out = Vec::new();
+    let mut out = Vec::with_capacity(text.len() / 4 + 1);
     let mut rest = text;
     while !rest.is_empty() {
         let at = text.len() - rest.len();
