@@ -3,7 +3,7 @@
 
 use serde_json::Value;
 
-use crate::common::{interop, interop_with_stdin};
+use crate::common::{english_table, interop, interop_with_stdin};
 
 /// A date pinned for every answer, so that snapshots do not move with the calendar.
 const TODAY: &str = "2026-11-23";
@@ -20,17 +20,7 @@ fn ask_json(question: &str, as_of: &str) -> (Value, i32) {
 /// for the first column each of its Exchange versions.
 #[test]
 fn every_cell_asked_as_a_question_gets_the_tables_verdict() {
-    let text = include_str!("fixtures/english-table.md");
-    let rows: Vec<Vec<String>> = text
-        .lines()
-        .skip(2)
-        .map(|l| {
-            l.trim_matches('|')
-                .split('|')
-                .map(|c| c.replace("**", "").trim().to_owned())
-                .collect()
-        })
-        .collect();
+    let rows = english_table();
     assert_eq!(rows.len(), 17);
     // Column → the topologies it covers, as an administrator names them.
     let columns: [&[&str]; 5] = [

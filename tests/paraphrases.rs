@@ -12,7 +12,7 @@
 
 use serde_json::Value;
 
-use crate::common::interop_with_stdin;
+use crate::common::{english_table, interop_with_stdin};
 
 /// The rows of the table, in its order.
 const ROWS: [&str; 17] = [
@@ -71,20 +71,6 @@ fn cases(text: &str) -> Vec<Case> {
                 client: topo.get(2).map(|c| (*c).to_owned()),
                 question: parts[2].to_owned(),
             }
-        })
-        .collect()
-}
-
-/// The table, as rows of cells (the label first).
-fn table() -> Vec<Vec<String>> {
-    include_str!("fixtures/english-table.md")
-        .lines()
-        .skip(2)
-        .map(|l| {
-            l.trim_matches('|')
-                .split('|')
-                .map(|c| c.replace("**", "").trim().to_owned())
-                .collect()
         })
         .collect()
 }
@@ -154,7 +140,7 @@ fn ids_ok(role: &str, key: &str, got: &[String]) -> bool {
 
 /// Score one file; returns (right, misses, wrong lines).
 fn score(file: &str, text: &str) -> (usize, Vec<String>, Vec<String>) {
-    let t = table();
+    let t = english_table();
     let cases = cases(text);
     let mut right = 0;
     let (mut misses, mut wrong) = (Vec::new(), Vec::new());

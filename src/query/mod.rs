@@ -203,6 +203,19 @@ impl Parse<'_> {
         self.ws[from].span.start..self.ws[to].span.end
     }
 
+    /// A mention of words `from` to `to`.
+    fn mention(&self, entities: Vec<Entity>, from: usize, to: usize) -> Mention {
+        let span = self.span(from, to);
+        Mention {
+            entities,
+            text: self.text[span.clone()].to_owned(),
+            span,
+            word: from,
+            last: to,
+            mode: None,
+        }
+    }
+
     fn note(&mut self, from: usize, to: usize, note: impl Into<String>) {
         let span = self.span(from, to);
         self.notes.push(Note {
@@ -234,15 +247,8 @@ impl Parse<'_> {
                 for k in i..=end {
                     self.used[k] = Some(Use::Feature);
                 }
-                let span = self.span(i, end);
-                self.quoted.push(Mention {
-                    entities: vec![e],
-                    text: self.text[span.clone()].to_owned(),
-                    span,
-                    word: i,
-                    last: end,
-                    mode: None,
-                });
+                let m = self.mention(vec![e], i, end);
+                self.quoted.push(m);
                 i = end + 1;
             } else {
                 i += 1;
@@ -301,20 +307,13 @@ impl Parse<'_> {
             if entities.iter().any(|e| matches!(e, Entity::Mode(_))) {
                 entities.retain(|e| !matches!(e, Entity::Deployment(_)));
             }
-            let span = self.span(start, end);
             for k in i..=end {
                 if !self.ws[k].stop {
                     self.used[k] = Some(Use::Name);
                 }
             }
-            self.mentions.push(Mention {
-                entities,
-                text: self.text[span.clone()].to_owned(),
-                span,
-                word: start,
-                last: end,
-                mode: None,
-            });
+            let m = self.mention(entities, start, end);
+            self.mentions.push(m);
             i = end + 1;
         }
     }
@@ -499,15 +498,8 @@ impl Parse<'_> {
                 m.word = word;
                 m.last = last;
             } else {
-                let span = self.ws[i].span.clone();
-                self.mentions.push(Mention {
-                    entities,
-                    text: self.text[span.clone()].to_owned(),
-                    span,
-                    word: i,
-                    last: i,
-                    mode: None,
-                });
+                let m = self.mention(entities, i, i);
+                self.mentions.push(m);
             }
             return;
         }

@@ -75,3 +75,18 @@ pub(crate) fn data_copy(file: &str, edit: impl FnOnce(&str) -> String) -> tempfi
     assert!(edit.is_none(), "no data file named {file}");
     dir
 }
+
+/// The independent transcription of the support table (`fixtures/english-table.md`): one row of
+/// cells per feature, the label first, bold markers and padding removed.
+pub(crate) fn english_table() -> Vec<Vec<String>> {
+    include_str!("../fixtures/english-table.md")
+        .lines()
+        .skip(2)
+        .map(|l| {
+            l.trim_matches('|')
+                .split('|')
+                .map(|c| c.replace("**", "").trim().to_owned())
+                .collect()
+        })
+        .collect()
+}
