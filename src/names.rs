@@ -65,12 +65,12 @@ impl Entity {
     }
 }
 
-/// The terms a word can be, held inline: at most three (its English stem, its French stem,
-/// itself).
+/// The terms a word can be, held inline: at most four (its English stem, its French stem as
+/// written and folded, itself).
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
 pub struct Terms {
     len: u8,
-    items: [Term; 3],
+    items: [Term; 4],
 }
 
 impl Terms {
@@ -79,7 +79,7 @@ impl Terms {
     pub fn one(t: Term) -> Self {
         Terms {
             len: 1,
-            items: [t, 0, 0],
+            items: [t, 0, 0, 0],
         }
     }
 
@@ -239,6 +239,9 @@ pub struct NameIndex {
     stemmed: HashMap<String, [Option<Term>; 3]>,
     /// The term that stands for each entity.
     entity_term_of: HashMap<Entity, Term>,
+    /// The terms of words that are no stop words: a word that has only other terms is worth
+    /// correcting ("onlie" shares a stem with "only").
+    content_terms: HashSet<Term>,
     /// The role of the product each product term stands for.
     product_roles: HashMap<Term, usize>,
 }
@@ -354,6 +357,7 @@ impl NameIndex {
             entity_terms: HashMap::default(),
             stemmed: HashMap::default(),
             entity_term_of: HashMap::default(),
+            content_terms: HashSet::default(),
             product_roles: HashMap::default(),
         };
         for s in &kb.synonyms {
@@ -365,7 +369,7 @@ impl NameIndex {
                     idx.exact.insert(w, concept);
                     continue;
                 }
-                let words = idx.name_words(Lang::from_tag(tag), phrase);
+                let words = idx.name_words(Lang::from_tag(tag), phrase, true);
                 let terms: Vec<Term> = words.iter().flat_map(|w| w.terms.iter().copied()).collect();
                 if !terms.is_empty() {
                     idx.synonyms.insert(&terms, concept);
@@ -380,7 +384,7 @@ impl NameIndex {
             if n.is_empty() {
                 continue;
             }
-            let words = idx.name_words(lang, n);
+            let words = idx.name_words(lang, n, matches!(e, Entity::Feature(_)));
             if words.iter().all(|w| w.stop) {
                 continue;
             }
@@ -480,7 +484,7 @@ impl NameIndex {
                 .map(|l| (Lang::En, l))
                 .chain(f.label_fr.iter().map(|l| (Lang::Fr, l)));
             for (lang, label) in labels {
-                let words = idx.name_words(lang, label);
+                let words = idx.name_words(lang, label, false);
                 let terms: Vec<Term> = words.iter().flat_map(|w| w.terms.iter().copied()).collect();
                 if words.iter().filter(|w| !w.stop).count() >= LABEL_WORDS {
                     idx.labels.insert(&terms, Entity::Feature(i));
@@ -543,10 +547,16 @@ impl NameIndex {
 
     /// The words of a name in its language, as [`Word`]s with the one term each word is; the
     /// words of the name are added to the vocabulary of typos and compounds.
-    fn name_words(&mut self, lang: Lang, n: &str) -> Vec<Word> {
+    fn name_words(&mut self, lang: Lang, n: &str, inflect: bool) -> Vec<Word> {
         let mut out = Vec::new();
         let mut prev: Option<String> = None;
         for (text, span, kind, punct) in self.cut_words(n, false) {
+            // French is stemmed as written, accents and all.
+            let text_for_stem = if lang == Lang::Fr && kind == WordKind::Latin && !n[span.clone()].is_ascii() {
+                n[span.clone()].to_owned()
+            } else {
+                text.clone()
+            };
             let stop = stop::is_stop(&text) || text == "microsoft";
             let mut terms = Terms::default();
             if stop {
@@ -554,15 +564,16 @@ impl NameIndex {
                 // A stop word that is no article or preposition is still a word of the name
                 // ("browser version of Outlook", "users homed on"): it must be there.
                 if !stop::is_function(&text) {
-                    terms.push(self.stem_term(lang, &text));
+                    terms.push(self.stem_term(lang, &text_for_stem));
                 }
             } else {
-                let t = self.stem_term(lang, &text);
+                let t = self.stem_term(lang, &text_for_stem);
+                self.content_terms.insert(t);
                 terms.push(t);
                 if kind == WordKind::Latin {
                     if !self.surfaces.contains_key(&text) {
                         self.surfaces.insert(text.clone(), t);
-                        if lang == Lang::En {
+                        if lang == Lang::En && inflect {
                             for form in inflections(&text) {
                                 self.surfaces.entry(form).or_insert(t);
                             }
@@ -606,7 +617,11 @@ impl NameIndex {
         if let Some(t) = self.stemmed.get(text).and_then(|s| s[slot]) {
             return t;
         }
-        let stem = self.stems.stem(lang, text).into_owned();
+        let stem = if lang == Lang::Fr && !text.is_ascii() {
+            self.stems.stem_fr_written(text)
+        } else {
+            self.stems.stem(lang, text).into_owned()
+        };
         let t = self.intern(&stem);
         self.stemmed.entry(text.to_owned()).or_default()[slot] = Some(t);
         t
@@ -765,7 +780,15 @@ impl NameIndex {
                 terms: if stop && stop::is_function(w) {
                     Terms::default()
                 } else {
-                    self.terms_of(w, *kind)
+                    let mut ts = self.terms_of(w, *kind);
+                    let written = &text[span.clone()];
+                    if *kind == WordKind::Latin
+                        && !written.is_ascii()
+                        && let Some(&t) = self.terms.get(&self.stems.stem_fr_written(written))
+                    {
+                        ts.push(t);
+                    }
+                    ts
                 },
                 punct_before: *punct,
                 corrected_from: None,
@@ -784,7 +807,8 @@ impl NameIndex {
                 word.text = fixed;
                 word.stop = false;
             }
-            if *kind == WordKind::Latin && !stop && word.terms.is_empty() && word.exact.is_none() {
+            let useless = word.terms.iter().all(|t| !self.content_terms.contains(t));
+            if *kind == WordKind::Latin && !stop && useless && word.exact.is_none() {
                 // Joined with the next word: "e-mail", "voice mail".
                 if let Some((next, nspan, WordKind::Latin, np)) = raw.get(i + 1)
                     && np.is_none_or(|c| c == '-')
@@ -883,13 +907,12 @@ impl NameIndex {
         if w.len() <= 3 || !w.chars().all(char::is_alphabetic) || self.surfaces.contains_key(w) {
             return false;
         }
-        let stem = self.stems.stem(Lang::En, w);
-        let Some(head) = stem.get(..3) else { return false };
-        // Only the stop words that begin like it need their stem.
+        // An inflection of a stop word, exactly: not a typo that happens to share its stem
+        // ("onlie" is no form of "only").
         stop::WORDS
             .iter()
-            .filter(|s| s.len() > 3 && s.starts_with(head))
-            .any(|s| self.stems.stem(Lang::En, s) == stem)
+            .filter(|s| s.len() > 3 && w.starts_with(s.trim_end_matches('e')))
+            .any(|s| inflections(s).iter().any(|f| f == w))
     }
 
     /// Whether a folded word is a word the knowledge base reads as a synonym exactly as

@@ -337,6 +337,27 @@ fn compound_head(p: &Parse<'_>, a: &[usize], b: &[usize]) -> Option<bool> {
     None
 }
 
+/// Among the best candidate and its rivals, exactly one row of the support table, the others
+/// capabilities outside it: that row, and the others.
+fn one_row<'c>(
+    kb: &crate::kb::KnowledgeBase,
+    best: &'c Candidate,
+    rivals: &[&'c Candidate],
+) -> Option<(&'c Candidate, Vec<usize>)> {
+    let all: Vec<&Candidate> = std::iter::once(best).chain(rivals.iter().copied()).collect();
+    let rows: Vec<&&Candidate> = all.iter().filter(|c| kb.features[c.feature].row.is_some()).collect();
+    match rows.as_slice() {
+        [row] => Some((
+            **row,
+            all.iter()
+                .filter(|c| c.feature != row.feature)
+                .map(|c| c.feature)
+                .collect(),
+        )),
+        _ => None,
+    }
+}
+
 /// Whether feature `a` requires feature `b`, directly or through others.
 fn requires(kb: &crate::kb::KnowledgeBase, a: usize, b: usize) -> bool {
     let mut stack = vec![a];
@@ -432,7 +453,7 @@ pub(super) fn find(p: &mut Parse<'_>) -> Result<Vec<Mention>, Diagnostic> {
             })
             .collect();
         // Too close: a product the question names that provides one of them decides ("meetings"
-        // with OWA named: the OWA row).
+        // with OWA named: the OWA row); else a single row of the support table does.
         let (best, group, rivals) = if rivals.is_empty() {
             (best, group, rivals)
         } else {
@@ -444,7 +465,18 @@ pub(super) fn find(p: &mut Parse<'_>) -> Result<Vec<Mention>, Diagnostic> {
                 .collect();
             match provided.as_slice() {
                 [one] => (*one, Vec::new(), Vec::new()),
-                _ => (best, group, rivals),
+                _ => match one_row(kb, best, &rivals) {
+                    // A row of the support table against capabilities the Lync Server 2013
+                    // pages describe ("server-side conversation history", "conversation
+                    // history in Exchange"): the row, read as an ambiguous name whose other
+                    // readings the answer gives.
+                    Some((row, others)) => {
+                        let mut group = group;
+                        group.extend(others);
+                        (row, group, Vec::new())
+                    }
+                    None => (best, group, rivals),
+                },
             }
         };
         if !rivals.is_empty() {

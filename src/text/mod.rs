@@ -104,6 +104,17 @@ impl std::fmt::Debug for Stems {
 }
 
 impl Stems {
+    /// The French stem of a word as written, accents and all (the French stemmer reads them:
+    /// "archivées" → "archiv", where "archivees" would not be), folded.
+    #[must_use]
+    pub fn stem_fr_written(&self, written: &str) -> String {
+        let lower: String = written.nfc().flat_map(char::to_lowercase).collect();
+        if !lower.chars().all(char::is_alphabetic) {
+            return fold(&lower);
+        }
+        fold(&self.fr.stem(&lower))
+    }
+
     /// The stem of a folded word in a language; digits and Chinese are their own stem.
     #[must_use]
     pub fn stem<'a>(&self, lang: Lang, w: &'a str) -> Cow<'a, str> {
@@ -148,6 +159,7 @@ mod tests {
         assert_eq!(s.stem(Lang::En, "replying"), s.stem(Lang::En, "reply"));
         assert_eq!(s.stem(Lang::En, "searching"), "search");
         assert_eq!(s.stem(Lang::Fr, "archiver"), s.stem(Lang::Fr, "archive"));
+        assert_eq!(s.stem_fr_written("archivées"), s.stem_fr_written("archivé"));
         assert_eq!(s.stem(Lang::Fr, "reponses"), s.stem(Lang::Fr, "reponse"));
         assert_eq!(s.stem(Lang::En, "2013"), "2013");
     }
