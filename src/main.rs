@@ -220,8 +220,10 @@ fn report(ctx: &Ctx, files: &[SourceText], diags: &[Diagnostic]) {
 }
 
 fn run(cli: &Cli, ctx: &Ctx, out: &mut String) -> Outcome {
+    // The process ends with this command: its memory goes back whole at exit, so the knowledge
+    // base and the name index are not freed piece by piece.
     let kb = match load(cli) {
-        Ok(kb) => kb,
+        Ok(kb) => std::mem::ManuallyDrop::new(kb),
         Err(e) => {
             if let Command::Kb {
                 command: KbCommand::Check { format: Format::Json },
@@ -301,7 +303,7 @@ fn ask(
     format: AnswerFormat,
     out: &mut String,
 ) -> Outcome {
-    let index = NameIndex::build(kb);
+    let index = std::mem::ManuallyDrop::new(NameIndex::build(kb));
     let as_of = as_of.unwrap_or_else(today);
     if question.len() == 1 && question[0] == "-" {
         return ask_stdin(kb, ctx, &index, as_of, format, out);

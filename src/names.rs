@@ -231,6 +231,8 @@ pub struct NameIndex {
     /// the first question with Chinese in it.
     han: std::sync::OnceLock<Option<AhoCorasick>>,
     han_words: Vec<String>,
+    /// The words of `han_words`, while the index is built.
+    han_seen: HashSet<String>,
     /// Each entity's display names, for did-you-mean.
     pub display: Vec<(String, Entity)>,
     /// The terms a name of the topology stands for among the words of features.
@@ -322,21 +324,9 @@ impl NameIndex {
             names.extend(tagged([], &r.aliases).map(|(l, n)| (e, l, n, true)));
         }
 
-        // The Chinese words: each run of Chinese characters in a name, and the function words.
-        let mut han_words: Vec<String> = stop::HAN.iter().map(|w| (*w).to_owned()).collect();
-        let synonym_phrases = kb.synonyms.iter().flat_map(|s| s.words.all());
-        for n in names
-            .iter()
-            .map(|(_, _, n, _)| *n)
-            .chain(synonym_phrases)
-            .filter(|n| !n.is_ascii())
-        {
-            for t in lex::lex(n) {
-                if t.kind == Kind::Han && !han_words.contains(&t.text) {
-                    han_words.push(t.text);
-                }
-            }
-        }
+        // The Chinese words: the function words, and each run of Chinese characters in a name
+        // (added as the names are read).
+        let han_words: Vec<String> = stop::HAN.iter().map(|w| (*w).to_owned()).collect();
 
         let mut idx = NameIndex {
             stems: Stems::default(),
@@ -352,6 +342,7 @@ impl NameIndex {
             by_term: Vec::new(),
             weights: Vec::new(),
             han: std::sync::OnceLock::new(),
+            han_seen: han_words.iter().cloned().collect(),
             han_words,
             display: Vec::new(),
             entity_terms: HashMap::default(),
@@ -364,6 +355,11 @@ impl NameIndex {
             let concept = idx.intern(&format!("@synonym:{}", s.id));
             for (tag, phrase) in s.words.tagged() {
                 if let Some(word) = phrase.strip_prefix('=') {
+                    for t in lex::lex(word) {
+                        if t.kind == Kind::Han {
+                            idx.add_han_word(t.text);
+                        }
+                    }
                     let w = fold(word);
                     idx.surfaces.entry(w.clone()).or_insert(concept);
                     idx.exact.insert(w, concept);
@@ -376,7 +372,7 @@ impl NameIndex {
                 }
             }
         }
-        let mut shown = HashSet::default();
+        let mut shown: HashSet<(&str, Entity)> = HashSet::default();
         let mut seen_names: HashSet<(usize, Vec<Term>)> = HashSet::default();
         // Names of the topology first: they make the trie that feature names are read with.
         names.sort_by_key(|(e, _, _, _)| matches!(e, Entity::Feature(_)));
@@ -388,7 +384,7 @@ impl NameIndex {
             if words.iter().all(|w| w.stop) {
                 continue;
             }
-            if display && shown.insert((n.to_owned(), e)) {
+            if display && shown.insert((n, e)) {
                 idx.display.push((n.to_owned(), e));
             }
             let Entity::Feature(f) = e else {
@@ -542,20 +538,30 @@ impl NameIndex {
         }
         idx.weights = weights;
         idx.stemmed = HashMap::default();
+        idx.han_seen = HashSet::default();
         idx
+    }
+
+    /// A run of Chinese characters of a name, a word to cut questions with.
+    fn add_han_word(&mut self, w: String) {
+        if !self.han_seen.contains(&w) {
+            self.han_seen.insert(w.clone());
+            self.han_words.push(w);
+        }
     }
 
     /// The words of a name in its language, as [`Word`]s with the one term each word is; the
     /// words of the name are added to the vocabulary of typos and compounds.
     fn name_words(&mut self, lang: Lang, n: &str, inflect: bool) -> Vec<Word> {
-        let mut out = Vec::new();
-        let mut prev: Option<String> = None;
+        let mut out: Vec<Word> = Vec::new();
+        // The word before, when it is a word of letters: the two may be written as one.
+        let mut prev: Option<usize> = None;
         for (text, span, kind, punct) in self.cut_words(n, false) {
             // French is stemmed as written, accents and all.
             let text_for_stem = if lang == Lang::Fr && kind == WordKind::Latin && !n[span.clone()].is_ascii() {
-                n[span.clone()].to_owned()
+                &n[span.clone()]
             } else {
-                text.clone()
+                text.as_str()
             };
             let stop = stop::is_stop(&text) || text == "microsoft";
             let mut terms = Terms::default();
@@ -564,10 +570,10 @@ impl NameIndex {
                 // A stop word that is no article or preposition is still a word of the name
                 // ("browser version of Outlook", "users homed on"): it must be there.
                 if !stop::is_function(&text) {
-                    terms.push(self.stem_term(lang, &text_for_stem));
+                    terms.push(self.stem_term(lang, text_for_stem));
                 }
             } else {
-                let t = self.stem_term(lang, &text_for_stem);
+                let t = self.stem_term(lang, text_for_stem);
                 self.content_terms.insert(t);
                 terms.push(t);
                 if kind == WordKind::Latin {
@@ -579,16 +585,20 @@ impl NameIndex {
                             }
                         }
                     }
-                    if let Some(p) = &prev {
+                    if let Some(p) = prev {
+                        let p: &str = &out[p].text;
                         let mut joined = String::with_capacity(p.len() + text.len());
                         joined.push_str(p);
                         joined.push_str(&text);
                         self.compounds
                             .entry(joined)
-                            .or_insert_with(|| (p.clone(), text.clone()));
+                            .or_insert_with(|| (p.to_owned(), text.clone()));
                     }
-                    prev = Some(text.clone());
+                    prev = Some(out.len());
                 } else {
+                    if kind == WordKind::Han {
+                        self.add_han_word(text.clone());
+                    }
                     prev = None;
                 }
             }
@@ -674,8 +684,8 @@ impl NameIndex {
     fn cut_words(&self, text: &str, segment: bool) -> Vec<(String, Range<usize>, WordKind, Option<char>)> {
         let mut out: Vec<(String, Range<usize>, WordKind, Option<char>)> = Vec::new();
         let mut punct = None;
-        let tokens = lex::lex(text);
-        for (i, t) in tokens.iter().cloned().enumerate() {
+        let mut tokens = lex::lex(text).into_iter().peekable();
+        while let Some(t) = tokens.next() {
             match t.kind {
                 Kind::Punct => {
                     // The strongest break wins: `, (` is a comma.
@@ -687,9 +697,7 @@ impl NameIndex {
                 Kind::Word => {
                     // A word hyphenated to a preposition is one word ("add-in", "sign-in"): the
                     // verb alone is not it.
-                    let infix = tokens
-                        .get(i + 1)
-                        .is_some_and(|n| n.kind == Kind::Punct && n.text == "-");
+                    let infix = tokens.peek().is_some_and(|n| n.kind == Kind::Punct && n.text == "-");
                     if punct == Some('-')
                         && !infix
                         && stop::is_function(&t.text)

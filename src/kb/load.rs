@@ -233,22 +233,22 @@ impl Loader<'_> {
                 }
             };
             match name {
-                "source" => self.entries(file, name, items, &mut doc.source),
-                "role" => self.entries(file, name, items, &mut doc.role),
-                "family" => self.entries(file, name, items, &mut doc.family),
-                "product" => self.entries(file, name, items, &mut doc.product),
-                "lifecycle" => self.entries(file, name, items, &mut doc.lifecycle),
-                "deployment-mode" => self.entries(file, name, items, &mut doc.deployment_mode),
-                "feature" => self.entries(file, name, items, &mut doc.feature),
-                "deployment" => self.entries(file, name, items, &mut doc.deployment),
-                "row" => self.entries(file, name, items, &mut doc.row),
-                "statement" => self.entries(file, name, items, &mut doc.statement),
-                "rule" => self.entries(file, name, items, &mut doc.rule),
-                "limit" => self.entries(file, name, items, &mut doc.limit),
-                "step" => self.entries(file, name, items, &mut doc.step),
-                "uncovered-product" => self.entries(file, name, items, &mut doc.uncovered_product),
-                "synonym" => self.entries(file, name, items, &mut doc.synonym),
-                _ => self.entries(file, name, items, &mut doc.conflict),
+                "source" => self.entries(file, text, name, items, &mut doc.source),
+                "role" => self.entries(file, text, name, items, &mut doc.role),
+                "family" => self.entries(file, text, name, items, &mut doc.family),
+                "product" => self.entries(file, text, name, items, &mut doc.product),
+                "lifecycle" => self.entries(file, text, name, items, &mut doc.lifecycle),
+                "deployment-mode" => self.entries(file, text, name, items, &mut doc.deployment_mode),
+                "feature" => self.entries(file, text, name, items, &mut doc.feature),
+                "deployment" => self.entries(file, text, name, items, &mut doc.deployment),
+                "row" => self.entries(file, text, name, items, &mut doc.row),
+                "statement" => self.entries(file, text, name, items, &mut doc.statement),
+                "rule" => self.entries(file, text, name, items, &mut doc.rule),
+                "limit" => self.entries(file, text, name, items, &mut doc.limit),
+                "step" => self.entries(file, text, name, items, &mut doc.step),
+                "uncovered-product" => self.entries(file, text, name, items, &mut doc.uncovered_product),
+                "synonym" => self.entries(file, text, name, items, &mut doc.synonym),
+                _ => self.entries(file, text, name, items, &mut doc.conflict),
             }
         }
         doc
@@ -257,16 +257,17 @@ impl Loader<'_> {
     fn entries<T: DeserializeOwned>(
         &mut self,
         file: usize,
+        text: &str,
         table: &str,
         items: toml::de::DeArray<'_>,
         out: &mut Vec<T>,
     ) {
-        for item in items {
+        for (i, item) in items.into_iter().enumerate() {
             if !item.get_ref().is_table() {
                 self.err(file, item.span(), format!("each `{table}` entry must be a table"));
                 continue;
             }
-            if let Some(v) = self.entry(file, table, item) {
+            if let Some(v) = self.entry(file, text, table, i, item) {
                 out.push(v);
             }
         }
@@ -274,23 +275,56 @@ impl Loader<'_> {
 
     /// Deserialize one entry; on an error, report it, drop the key it points at and try again,
     /// so that every bad key of the entry is reported.
-    fn entry<T: DeserializeOwned>(&mut self, file: usize, table: &str, item: Spanned<DeValue<'_>>) -> Option<T> {
-        let mut clean = true;
-        if let Some(id) = item
+    fn entry<T: DeserializeOwned>(
+        &mut self,
+        file: usize,
+        text: &str,
+        table: &str,
+        index: usize,
+        item: Spanned<DeValue<'_>>,
+    ) -> Option<T> {
+        // Remembered in case the entry is rejected.
+        let id = item
             .get_ref()
             .as_table()
             .and_then(|t| t.get("id"))
             .and_then(|v| v.get_ref().as_str())
-        {
-            // Remembered in case the entry is rejected.
-            let id = id.to_owned();
-            let result = self.entry_inner(file, table, item.clone(), &mut clean);
-            if result.is_none() {
-                self.broken_ids.insert(id);
+            .map(str::to_owned);
+        let span = item.span();
+        // Most entries are right: read as they are, without a copy kept for the messages.
+        let first = match T::deserialize(item.into_deserializer()) {
+            Ok(v) => return Some(v),
+            Err(e) => e,
+        };
+        // This one is not: read it again from the text, to say what is wrong with each key.
+        let (root, _) = DeTable::parse_recoverable(text);
+        let again = root
+            .into_inner()
+            .into_iter()
+            .find(|(k, _)| k.get_ref() == table)
+            .and_then(|(_, v)| match v.into_inner() {
+                DeValue::Array(a) => a.into_iter().nth(index),
+                _ => None,
+            });
+        let mut clean = true;
+        let result = match again {
+            Some(item) => self.entry_inner(file, table, item, &mut clean),
+            None => {
+                let span = first.span().unwrap_or(span);
+                self.err(
+                    file,
+                    span,
+                    format!("invalid `{table}` entry: {}", first.message().trim()),
+                );
+                None
             }
-            return result;
+        };
+        if result.is_none()
+            && let Some(id) = id
+        {
+            self.broken_ids.insert(id);
         }
-        self.entry_inner(file, table, item, &mut clean)
+        result
     }
 
     fn entry_inner<T: DeserializeOwned>(

@@ -8,7 +8,6 @@
 
 use std::ops::Range;
 
-use nom::branch::alt;
 use nom::bytes::complete::take_while1;
 use nom::character::complete::anychar;
 use nom::combinator::map;
@@ -78,16 +77,16 @@ fn punct(c: char) -> Option<char> {
 
 type Res<'a> = IResult<&'a str, Option<(Kind, &'a str)>>;
 
-/// `token = letters | digits | han | space | other`
+/// `token = letters | digits | han | space | other`, the alternative chosen by the first
+/// character (the alternatives start with characters of different classes).
 fn token(input: &str) -> Res<'_> {
-    alt((
-        map(take_while1(is_letter), |s| Some((Kind::Word, s))),
-        map(take_while1(is_digit), |s| Some((Kind::Number, s))),
-        map(take_while1(is_han), |s| Some((Kind::Han, s))),
-        map(take_while1(char::is_whitespace), |_| None),
-        map(anychar, |_| None),
-    ))
-    .parse(input)
+    match input.chars().next() {
+        Some(c) if is_letter(c) => map(take_while1(is_letter), |s| Some((Kind::Word, s))).parse(input),
+        Some(c) if is_digit(c) => map(take_while1(is_digit), |s| Some((Kind::Number, s))).parse(input),
+        Some(c) if is_han(c) => map(take_while1(is_han), |s| Some((Kind::Han, s))).parse(input),
+        Some(c) if c.is_whitespace() => map(take_while1(char::is_whitespace), |_| None).parse(input),
+        _ => map(anychar, |_| None).parse(input),
+    }
 }
 
 /// Split a text into tokens. Never fails: characters that are no token separate tokens.
