@@ -31,6 +31,8 @@ pub struct Diagnostic {
     pub suggestion: Option<String>,
     /// Further help and notes.
     pub notes: Vec<String>,
+    /// A warning: worth saying, but the input is still accepted.
+    pub warning: bool,
 }
 
 impl Diagnostic {
@@ -43,7 +45,15 @@ impl Diagnostic {
             label: None,
             suggestion: None,
             notes: Vec::new(),
+            warning: false,
         }
+    }
+
+    /// The same, as a warning.
+    #[must_use]
+    pub fn warning(mut self) -> Self {
+        self.warning = true;
+        self
     }
 
     #[must_use]
@@ -92,7 +102,8 @@ impl Diagnostic {
     #[must_use]
     pub fn render(&self, files: &[SourceText], color: bool) -> String {
         let file = self.file.and_then(|f| files.get(f));
-        let title = Level::ERROR.primary_title(self.message.as_str());
+        let level = if self.warning { Level::WARNING } else { Level::ERROR };
+        let title = level.primary_title(self.message.as_str());
         let mut groups = Vec::new();
         let mut first = match (file, &self.span) {
             (Some(file), Some(span)) => {
@@ -133,6 +144,7 @@ impl Diagnostic {
             _ => (None, None),
         };
         serde_json::json!({
+            "level": if self.warning { "warning" } else { "error" },
             "message": self.message,
             "file": file.map(|f| f.name.as_str()),
             "line": line,

@@ -8,6 +8,8 @@ mod kb_check;
 mod matrix;
 // `interop features` and `interop products`.
 mod catalog;
+// The book's walkthroughs, run as written.
+mod book;
 // The examples of `grammar/` against the parsers.
 mod grammar;
 // `interop ask`: verdicts, reasons, fixes, exit codes, JSON, batches and the question corpus.

@@ -25,12 +25,42 @@ fn transcription() -> (Vec<String>, Vec<(String, Vec<String>)>) {
     (header[1..].to_vec(), rows)
 }
 
+/// The revision of the plan page whose table the transcription is of (December 2021, the seed).
+const DEC_2021: &str = "plan-exchange-2021";
+
+#[test]
+fn the_revision_in_force_on_a_date_is_the_one_shown() {
+    let header = |args: &[&str]| {
+        let run = interop(args);
+        assert_eq!(run.code, 0, "{}", run.stderr);
+        run.stdout.lines().next().expect("a header").to_owned()
+    };
+    // Before the March 2018 revision: the February 2018 one, columns named for SfB Server 2015.
+    assert!(
+        header(&["matrix", "--as-of", "2018-03-01", "--format", "csv"])
+            .contains("Skype for Business Server 2015 (on premises)")
+    );
+    let dec_2021 = header(&["matrix", "--table", DEC_2021, "--format", "csv"]);
+    assert_eq!(
+        header(&["matrix", "--as-of", "2024-01-01", "--format", "csv"]),
+        dec_2021
+    );
+    // From June 2025: two columns, Exchange Server on premises or Exchange Online.
+    assert_eq!(
+        header(&["matrix", "--as-of", "2025-06-26", "--format", "csv"]),
+        "feature,Exchange Server (on premises) + Skype for Business Server (on premises),Exchange Online + Skype for Business Server (on premises)"
+    );
+    let unknown = interop(&["matrix", "--table", "plan-exchange-2020"]);
+    assert_eq!(unknown.code, 2);
+    assert!(unknown.stderr.contains("did you mean"), "{}", unknown.stderr);
+}
+
 #[test]
 fn every_cell_matches_the_english_table() {
     let (columns, rows) = transcription();
     assert_eq!(columns.len(), 5);
     assert_eq!(rows.len(), 17);
-    let run = interop(&["matrix", "--format", "json"]);
+    let run = interop(&["matrix", "--table", DEC_2021, "--format", "json"]);
     assert_eq!(run.code, 0, "{}", run.stderr);
     let json: serde_json::Value = serde_json::from_str(&run.stdout).expect("valid JSON");
     let deployments = json["deployments"].as_array().expect("deployments");
@@ -68,7 +98,7 @@ fn every_cell_matches_the_english_table() {
 #[test]
 fn markdown_reproduces_the_table_cell_for_cell() {
     let (columns, rows) = transcription();
-    let run = interop(&["matrix", "--format", "md"]);
+    let run = interop(&["matrix", "--table", DEC_2021, "--format", "md"]);
     assert_eq!(run.code, 0);
     let mut lines = run.stdout.lines();
     let header: Vec<&str> = lines.next().expect("a header").trim_matches('|').split('|').collect();
@@ -85,7 +115,7 @@ fn markdown_reproduces_the_table_cell_for_cell() {
 
 #[test]
 fn text_fits_an_80_column_terminal_and_spells_out_every_cell() {
-    let run = interop(&["matrix"]);
+    let run = interop(&["matrix", "--table", DEC_2021]);
     assert_eq!(run.code, 0);
     for line in run.stdout.lines().filter(|l| l.starts_with(['┌', '│', '╞', '└'])) {
         assert!(line.chars().count() <= 80, "too wide: {line}");
@@ -98,7 +128,7 @@ fn text_fits_an_80_column_terminal_and_spells_out_every_cell() {
 #[test]
 fn formats_are_stable() {
     for format in ["md", "csv", "json"] {
-        let run = interop(&["matrix", "--format", format]);
+        let run = interop(&["matrix", "--table", DEC_2021, "--format", format]);
         assert_eq!(run.code, 0);
         assert!(run.stderr.is_empty());
         insta::assert_snapshot!(format!("matrix_{format}"), run.stdout);
@@ -107,7 +137,7 @@ fn formats_are_stable() {
 
 #[test]
 fn csv_quotes_fields_with_commas() {
-    let run = interop(&["matrix", "--format", "csv"]);
+    let run = interop(&["matrix", "--table", DEC_2021, "--format", "csv"]);
     let second = run.stdout.lines().nth(2).expect("a second row");
     assert!(second.starts_with("\"Respond via IM, PSTN Call, Skype Call or Video Call from an Outlook email\",Y,"));
     assert_eq!(run.stdout.lines().count(), 18);

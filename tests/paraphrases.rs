@@ -144,9 +144,10 @@ fn score(file: &str, text: &str) -> (usize, Vec<String>, Vec<String>) {
     let cases = cases(text);
     let mut right = 0;
     let (mut misses, mut wrong) = (Vec::new(), Vec::new());
-    // Asked as of a day the table held: Skype for Business Online was not yet retired (July
-    // 2021), and no later revision of a page had changed a cell.
-    let as_of = "2021-01-01";
+    // Asked as of a day the table's cells held: after the revision of March 2018 whose cells the
+    // December 2021 table keeps, before Exchange Online UM was retired (February 2020) and
+    // Skype for Business Online (July 2021), and before the June 2025 revision.
+    let as_of = "2020-01-01";
     {
         let batch: Vec<&Case> = cases.iter().collect();
         let input: String = batch.iter().map(|c| format!("{}\n", c.question)).collect();

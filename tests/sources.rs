@@ -1,5 +1,5 @@
-//! Every quote in `data/` stands, word for word, in the document it cites: the seeds and the
-//! English reference beside the repository (`../shared`). Whitespace may differ.
+//! Every quote in `data/` stands, word for word, in the document it cites, whose text is in
+//! `data/sources/` (the rule: `interop::kb::quote_stands_in`).
 
 use interop::kb::{Cite, KnowledgeBase};
 
@@ -30,29 +30,17 @@ fn all_cites(kb: &KnowledgeBase) -> Vec<(&'static str, &Cite)> {
     out
 }
 
-fn squash(s: &str) -> String {
-    s.split_whitespace().collect::<Vec<_>>().join(" ")
-}
-
 #[test]
 fn every_quote_is_in_its_document() {
-    let shared = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../shared");
-    if !shared.join("seeds").is_dir() {
-        eprintln!("skipped: the source documents are not beside the repository (../shared/seeds)");
-        return;
-    }
+    let data = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("data");
     let kb = interop::kb::load_embedded().expect("loads");
     let mut missing = Vec::new();
     let mut checked = 0;
     for (what, c) in all_cites(&kb) {
         let src = &kb.sources[c.doc];
-        let path = if src.file.starts_with("reference/") {
-            shared.join(&src.file)
-        } else {
-            shared.join("seeds").join(&src.file)
-        };
+        let path = data.join("sources").join(&src.file);
         let text = std::fs::read_to_string(&path).unwrap_or_else(|e| panic!("{}: {e}", path.display()));
-        if !squash(&text).contains(&squash(&c.quote)) {
+        if !interop::kb::quote_stands_in(&c.quote, &text) {
             missing.push(format!("{what} cites {}: «{}»", src.id, c.quote));
         }
         checked += 1;
@@ -64,4 +52,44 @@ fn every_quote_is_in_its_document() {
         missing.join("\n")
     );
     assert!(checked > 150, "only {checked} quotes");
+}
+
+#[test]
+fn every_source_can_be_opened_by_a_reader() {
+    let data = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("data");
+    let kb = interop::kb::load_embedded().expect("loads");
+    for s in &kb.sources {
+        assert!(
+            s.url.as_deref().is_some_and(|u| u.starts_with("https://")),
+            "{} has no public URL",
+            s.id
+        );
+        assert!(s.date.is_some(), "{} has no date", s.id);
+        assert!(
+            data.join("sources").join(&s.file).is_file(),
+            "{}: no text at sources/{}",
+            s.id,
+            s.file
+        );
+        if s.translation == "original" {
+            assert!(
+                s.repository.is_some() && s.path.is_some() && s.commit.is_some(),
+                "{} does not say which repository, path and commit its text was read from",
+                s.id
+            );
+        }
+    }
+}
+
+#[test]
+fn the_quote_rule_reads_no_break_spaces_and_line_breaks_as_spaces() {
+    use interop::kb::quote_stands_in;
+    assert!(quote_stands_in(
+        "au moins 2 048 bits",
+        "La longueur est d’au moins 2\u{a0}048 bits."
+    ));
+    assert!(quote_stands_in("two words", "two\n   words"));
+    assert!(quote_stands_in("pre\u{301}sence", "la présence"));
+    assert!(!quote_stands_in("2 049 bits", "2\u{a0}048 bits"));
+    assert!(!quote_stands_in("  ", "anything"));
 }

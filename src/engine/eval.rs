@@ -218,8 +218,8 @@ fn evaluate_depth(kb: &KnowledgeBase, feature: usize, t: &Cube, date: Date, dept
         });
     };
 
-    if let Some(row) = kb.row_of(feature) {
-        for (d, cell) in kb.deployments.iter().zip(&row.cells) {
+    if let Some(row) = kb.row_of(feature, date) {
+        for (d, cell) in kb.cells(row) {
             let says = format!("the support table gives `{}` for {}", cell.cell_text(), d.name);
             support(
                 d.id.clone(),
@@ -235,7 +235,7 @@ fn evaluate_depth(kb: &KnowledgeBase, feature: usize, t: &Cube, date: Date, dept
     for s in kb
         .statements
         .iter()
-        .filter(|s| s.feature == feature && s.from.is_none_or(|d| d <= date))
+        .filter(|s| s.feature == feature && s.in_force(date))
     {
         support(
             s.id.clone(),
@@ -408,10 +408,10 @@ fn evaluate_depth(kb: &KnowledgeBase, feature: usize, t: &Cube, date: Date, dept
             kind: ReasonKind::Coverage,
             id: kb.features[feature].id.clone(),
             says,
-            here: Some(covered_by(kb, feature)),
+            here: Some(covered_by(kb, feature, date)),
             // What the sources that speak of the feature cover: its table row, or its own sources.
             sources: kb
-                .row_of(feature)
+                .row_of(feature, date)
                 .map_or(&kb.features[feature].sources, |r| &r.sources)
                 .clone(),
             because: Vec::new(),
@@ -464,14 +464,13 @@ pub fn role_subject(kb: &KnowledgeBase, role: usize) -> String {
 }
 
 /// What the sources cover for a feature, for an `unknown`.
-fn covered_by(kb: &KnowledgeBase, feature: usize) -> String {
+fn covered_by(kb: &KnowledgeBase, feature: usize, date: jiff::civil::Date) -> String {
     let mut parts: Vec<String> = Vec::new();
-    if kb.row_of(feature).is_some() {
+    if let Some(row) = kb.row_of(feature, date) {
         parts.push(format!(
             "the support table covers {}",
-            kb.deployments
-                .iter()
-                .map(|d| d.short.as_str())
+            kb.cells(row)
+                .map(|(d, _)| d.short.as_str())
                 .collect::<Vec<_>>()
                 .join("; ")
         ));

@@ -54,8 +54,8 @@ fn relevant_roles(kb: &KnowledgeBase, feature: usize) -> Vec<usize> {
     let u = &kb.universe;
     let mut regions = Vec::new();
     for f in with_required(kb, feature) {
-        if let Some(row) = kb.row_of(f) {
-            regions.extend(kb.deployments.iter().map(|d| &d.when.region));
+        for row in kb.rows_of(f) {
+            regions.extend(kb.cells(row).map(|(d, _)| &d.when.region));
             for c in &row.cells {
                 if let crate::kb::Support::Conditional { requires, .. } = c {
                     regions.push(&requires.region);

@@ -21,7 +21,7 @@ use toml::de::{DeTable, DeValue};
 use super::raw::{self, Str};
 use super::{
     Cite, Claim, Command, Condition, Conflict, Deployment, Family, Feature, Index, KnowledgeBase, Lifecycle, Limit,
-    Mode, Names, Product, Provider, Role, Row, Rule, Source, Statement, Step, Support, Synonym, Uncovered,
+    Mode, Names, Product, Provider, Role, Row, Rule, Source, Statement, Step, Support, Synonym, Table, Uncovered,
 };
 use crate::diag::{Diagnostic, SourceText, did_you_mean};
 use crate::expr::{self, Expr, Subject};
@@ -45,15 +45,27 @@ pub struct LoadError {
 /// # Errors
 /// Only if the shipped data is broken, which the test suite rules out.
 pub fn load_embedded() -> Result<KnowledgeBase, LoadError> {
-    load(
-        EMBEDDED
-            .iter()
-            .map(|(name, text)| SourceText {
-                name: (*name).to_owned(),
-                text: (*text).to_owned(),
-            })
-            .collect(),
-    )
+    load(embedded_files())
+}
+
+/// The knowledge base compiled into the binary, without the checks that compare facts across
+/// the whole base (disagreeing cells, uncovered products): the test suite runs them on the
+/// shipped data (`interop kb check`), so answers need not pay for them at every start.
+///
+/// # Errors
+/// Only if the shipped data is broken, which the test suite rules out.
+pub fn load_embedded_for_answers() -> Result<KnowledgeBase, LoadError> {
+    load_checked(embedded_files(), false)
+}
+
+fn embedded_files() -> Vec<SourceText> {
+    EMBEDDED
+        .iter()
+        .map(|(name, text)| SourceText {
+            name: (*name).to_owned(),
+            text: (*text).to_owned(),
+        })
+        .collect()
 }
 
 /// Every `*.toml` file of a directory, in name order.
@@ -127,7 +139,12 @@ pub fn load_dir(dir: &Path) -> Result<KnowledgeBase, LoadError> {
 /// # Errors
 /// Every problem found, each with where it is.
 pub fn load(files: Vec<SourceText>) -> Result<KnowledgeBase, LoadError> {
+    load_checked(files, true)
+}
+
+fn load_checked(files: Vec<SourceText>, whole: bool) -> Result<KnowledgeBase, LoadError> {
     let mut l = Loader {
+        whole,
         diags: Vec::new(),
         files: &files,
         broken_ids: std::collections::HashSet::new(),
@@ -154,6 +171,8 @@ pub fn load(files: Vec<SourceText>) -> Result<KnowledgeBase, LoadError> {
 }
 
 struct Loader<'f> {
+    /// Whether to run the checks that compare facts across the whole base.
+    whole: bool,
     diags: Vec<Diagnostic>,
     files: &'f [SourceText],
     /// Ids of entries rejected while parsing: references to them are not reported again.
@@ -242,6 +261,7 @@ impl Loader<'_> {
                 "feature" => self.entries(file, text, name, items, &mut doc.feature),
                 "deployment" => self.entries(file, text, name, items, &mut doc.deployment),
                 "row" => self.entries(file, text, name, items, &mut doc.row),
+                "table" => self.entries(file, text, name, items, &mut doc.table),
                 "statement" => self.entries(file, text, name, items, &mut doc.statement),
                 "rule" => self.entries(file, text, name, items, &mut doc.rule),
                 "limit" => self.entries(file, text, name, items, &mut doc.limit),
@@ -425,8 +445,50 @@ impl Loader<'_> {
         let lifecycle = gather!(lifecycle);
         let modes = gather!(deployment_mode);
         let features = gather!(feature);
-        let deployments = gather!(deployment);
-        let rows = gather!(row);
+        let mut tables = gather!(table);
+        let mut deployments = gather!(deployment);
+        let mut rows = gather!(row);
+        // The order of tables, columns and rows is the data's own, never that of the files:
+        // tables by page and date, columns and rows as each table lists them.
+        tables.sort_by(|(_, a), (_, b)| {
+            let key = |t: &raw::Table| {
+                (
+                    t.page.clone().unwrap_or_else(|| t.id.get_ref().clone()),
+                    t.from.as_ref().map(|d| d.get_ref().to_string()),
+                )
+            };
+            key(a).cmp(&key(b))
+        });
+        let column_at: HashMap<&str, (usize, usize)> = tables
+            .iter()
+            .enumerate()
+            .flat_map(|(ti, (_, t))| {
+                t.columns
+                    .iter()
+                    .enumerate()
+                    .map(move |(ci, c)| (c.get_ref().as_str(), (ti, ci)))
+            })
+            .collect();
+        deployments.sort_by_key(|(_, d)| {
+            column_at
+                .get(d.id.get_ref().as_str())
+                .copied()
+                .unwrap_or((usize::MAX, 0))
+        });
+        let row_at = |r: &raw::Row| -> (usize, usize) {
+            tables
+                .iter()
+                .enumerate()
+                .filter(|(_, (_, t))| r.table.as_ref().is_none_or(|n| n.get_ref() == t.id.get_ref()))
+                .find_map(|(ti, (_, t))| {
+                    t.rows
+                        .iter()
+                        .position(|f| f.get_ref() == r.feature.get_ref())
+                        .map(|ri| (ti, ri))
+                })
+                .unwrap_or((usize::MAX, 0))
+        };
+        rows.sort_by_key(|(_, r)| row_at(r));
         let statements = gather!(statement);
         let rules = gather!(rule);
         let limits = gather!(limit);
@@ -443,6 +505,7 @@ impl Loader<'_> {
             modes: self.ids("deployment mode", modes.iter().map(|(f, s)| (*f, &s.id))),
             features: self.ids("feature", features.iter().map(|(f, s)| (*f, &s.id))),
             deployments: self.ids("deployment", deployments.iter().map(|(f, s)| (*f, &s.id))),
+            tables: self.ids("table", tables.iter().map(|(f, s)| (*f, &s.id))),
             steps: self.ids("step", steps.iter().map(|(f, s)| (*f, &s.id))),
         };
         // Statements, rules, limits and conflicts have ids too; they must be unique, but
@@ -477,15 +540,36 @@ impl Loader<'_> {
                     .notes
                     .push("use `machine`, `human` or `original`".into());
                 }
+                if let Some(c) = &s.commit
+                    && !(c.get_ref().len() >= 7 && c.get_ref().chars().all(|x| x.is_ascii_hexdigit()))
+                {
+                    self.err(*f, c.span(), format!("`{}` is not a commit id", c.get_ref()))
+                        .notes
+                        .push("write the commit the text was read from, in hexadecimal".into());
+                }
+                let file = s.file.get_ref();
+                if file.is_empty()
+                    || file.starts_with('/')
+                    || file.contains('\\')
+                    || file.split('/').any(|part| part == ".." || part.is_empty())
+                {
+                    self.err(*f, s.file.span(), format!("`{file}` is not a path under `sources/`"))
+                        .notes
+                        .push("name the document's text by its path under `sources/`, e.g. `seeds/004_….txt`".into());
+                }
                 Source {
                     id: s.id.get_ref().clone(),
-                    file: s.file.clone(),
+                    file: file.clone(),
                     title: s.title.clone(),
                     english_title: s.english_title.clone(),
                     language: s.language.clone(),
                     translation,
                     date: s.date.as_ref().and_then(|d| self.date(*f, d)),
                     url: s.url.clone(),
+                    repository: s.repository.clone(),
+                    path: s.path.clone(),
+                    commit: s.commit.as_ref().map(|c| c.get_ref().clone()),
+                    revision_of: s.revision_of.clone(),
                 }
             })
             .collect();
@@ -694,7 +778,7 @@ impl Loader<'_> {
                 provided_by,
                 aliases: self.names(*f, &feat.aliases),
                 sources,
-                row: None,
+                rows: Vec::new(),
             });
         }
 
@@ -714,40 +798,66 @@ impl Loader<'_> {
             })
             .collect();
 
+        let mut tables_out = self.tables(&tables, &index, &deployments);
         let mut rows_out: Vec<Row> = Vec::new();
+        // Where each row's cells are written, for the checks that need the whole base.
+        let mut row_at: Vec<(usize, Range<usize>)> = Vec::new();
+        // The rows written for each table, sound or not: a broken row is reported once.
+        let mut written: Vec<(usize, usize)> = Vec::new();
         for (f, row) in &rows {
             let Some(feature) = self.resolve(*f, &row.feature, "feature", &index.features) else {
                 continue;
             };
-            if features_out[feature].row.is_some() {
+            let Some(table) = self.table_of(*f, row, &tables, &rows, &tables_out, &index) else {
+                continue;
+            };
+            written.push((table, feature));
+            if features_out[feature].rows.iter().any(|&r| rows_out[r].table == table) {
                 self.err(
                     *f,
                     row.feature.span(),
-                    format!("feature `{}` has a second row", row.feature.get_ref()),
+                    format!(
+                        "feature `{}` has a second row in table `{}`",
+                        row.feature.get_ref(),
+                        tables_out[table].id
+                    ),
                 )
-                .label = Some("one row per feature".into());
+                .label = Some("one row per feature and table".into());
                 continue;
             }
-            let mut cells: Vec<Option<Support>> = vec![None; deployments_out.len()];
-            let mut present = vec![false; deployments_out.len()];
+            let columns = tables_out[table].columns.clone();
+            let mut cells: Vec<Option<Support>> = vec![None; columns.len()];
+            let mut present = vec![false; columns.len()];
             for (key, cell) in row.cells.get_ref() {
-                let Some(&d) = index.deployments.get(key) else {
+                let Some(ci) = index
+                    .deployments
+                    .get(key)
+                    .and_then(|d| columns.iter().position(|c| c == d))
+                else {
                     let span = key_span(&self.files[*f].text, row.cells.span(), key);
-                    let d = Diagnostic::new(format!("unknown deployment `{key}`"))
-                        .at(*f, span)
-                        .label("not a column of the table")
-                        .suggest(did_you_mean(key, index.deployments.keys().map(String::as_str)));
+                    let known = index.deployments.contains_key(key);
+                    let d = Diagnostic::new(if known {
+                        format!("`{key}` is not a column of table `{}`", tables_out[table].id)
+                    } else {
+                        format!("unknown deployment `{key}`")
+                    })
+                    .at(*f, span)
+                    .label("not a column of the table")
+                    .suggest(did_you_mean(
+                        key,
+                        columns.iter().map(|&c| deployments_out[c].id.as_str()),
+                    ));
                     self.diags.push(d);
                     continue;
                 };
-                present[d] = true;
-                cells[d] = self.cell(*f, cell, &cx);
+                present[ci] = true;
+                cells[ci] = self.cell(*f, cell, &cx);
             }
             let missing: Vec<&str> = present
                 .iter()
-                .zip(&deployments_out)
+                .zip(&columns)
                 .filter(|(p, _)| !**p)
-                .map(|(_, d)| d.id.as_str())
+                .map(|(_, &d)| deployments_out[d].id.as_str())
                 .collect();
             if !missing.is_empty() {
                 let span = header_span(&self.files[*f].text, row.cells.span());
@@ -766,15 +876,42 @@ impl Loader<'_> {
                 continue;
             }
             let sources = self.cites(*f, &row.sources, &index.sources, &row.feature);
-            features_out[feature].row = Some(rows_out.len());
+            row_at.push((*f, row.cells.span()));
+            features_out[feature].rows.push(rows_out.len());
+            tables_out[table].rows.push(rows_out.len());
             rows_out.push(Row {
                 feature,
+                table,
                 cells: cells.into_iter().flatten().collect(),
                 sources,
             });
         }
+        // Every feature a table lists has its row there.
+        for (ti, ((f, t), out)) in tables.iter().zip(&tables_out).enumerate() {
+            for name in &t.rows {
+                let Some(&feature) = index.features.get(name.get_ref()) else {
+                    continue;
+                };
+                if !written.contains(&(ti, feature)) && !self.broken_ids.contains(name.get_ref()) {
+                    self.err(
+                        *f,
+                        name.span(),
+                        format!(
+                            "table `{}` lists `{}`, but no `[[row]]` gives its cells",
+                            out.id,
+                            name.get_ref()
+                        ),
+                    )
+                    .notes
+                    .push(format!(
+                        "add `[[row]]` with `feature = \"{}\"` and a cell for each column of the table",
+                        name.get_ref()
+                    ));
+                }
+            }
+        }
 
-        let statements_out: Vec<Statement> = statements
+        let (statements_out, statement_at): (Vec<Statement>, Vec<(usize, Range<usize>)>) = statements
             .iter()
             .filter_map(|(f, s)| {
                 let feature = self.resolve(*f, &s.feature, "feature", &index.features);
@@ -800,17 +937,27 @@ impl Loader<'_> {
                 };
                 let sources = self.cites(*f, &s.sources, &index.sources, &s.id);
                 let from = s.from.as_ref().and_then(|d| self.date(*f, d));
-                Some(Statement {
-                    id: s.id.get_ref().clone(),
-                    feature: feature?,
-                    when: when?,
-                    support: support?,
-                    from,
-                    says: s.says.clone(),
-                    sources,
-                })
+                let until = s.until.as_ref().and_then(|d| self.date(*f, d));
+                if let (Some(a), Some(b), Some(at)) = (from, until, s.until.as_ref())
+                    && b <= a
+                {
+                    self.err(*f, span_of(at), format!("`until` {b} is not after `from` {a}"));
+                }
+                Some((
+                    Statement {
+                        id: s.id.get_ref().clone(),
+                        feature: feature?,
+                        when: when?,
+                        support: support?,
+                        from,
+                        until,
+                        says: s.says.clone(),
+                        sources,
+                    },
+                    (*f, s.id.span()),
+                ))
             })
-            .collect();
+            .unzip();
 
         const RULE_KINDS: [&str; 6] = ["version", "client", "auth", "storage", "limit", "lifecycle"];
         let rules_out: Vec<Rule> = rules
@@ -973,7 +1120,7 @@ impl Loader<'_> {
             .collect();
 
         index.sources.shrink_to_fit();
-        Some(KnowledgeBase {
+        let kb = KnowledgeBase {
             files: Vec::new(),
             sources: sources_out,
             roles: roles_out,
@@ -983,6 +1130,7 @@ impl Loader<'_> {
             modes: modes_out,
             features: features_out,
             deployments: deployments_out,
+            tables: tables_out,
             rows: rows_out,
             statements: statements_out,
             rules: rules_out,
@@ -993,8 +1141,333 @@ impl Loader<'_> {
             synonyms: synonyms_out,
             universe,
             graph,
+            warnings: Vec::new(),
             index,
-        })
+        };
+        // Only on an otherwise sound base: a condition that failed to parse reads as "always",
+        // and would seem to overlap everything.
+        let mut kb = kb;
+        if self.whole && self.diags.is_empty() {
+            self.disagreements(&kb, &row_at, &statement_at);
+            kb.warnings = coverage(&kb, &products);
+        }
+        Some(kb)
+    }
+
+    /// The tables, their columns resolved; each column in exactly one table.
+    fn tables(
+        &mut self,
+        tables: &[At<&raw::Table>],
+        index: &Index,
+        deployments: &[At<&raw::Deployment>],
+    ) -> Vec<Table> {
+        let mut owner: Vec<Option<usize>> = vec![None; deployments.len()];
+        let mut out: Vec<Table> = Vec::new();
+        for (ti, (f, t)) in tables.iter().enumerate() {
+            let mut columns = Vec::new();
+            for c in &t.columns {
+                let Some(d) = self.resolve(*f, c, "deployment", &index.deployments) else {
+                    continue;
+                };
+                match owner[d] {
+                    Some(other) if other == ti => {
+                        self.err(*f, c.span(), format!("column `{}` is listed twice", c.get_ref()));
+                    }
+                    Some(other) => {
+                        self.err(
+                            *f,
+                            c.span(),
+                            format!(
+                                "column `{}` is already a column of table `{}`",
+                                c.get_ref(),
+                                tables[other].1.id.get_ref()
+                            ),
+                        )
+                        .notes
+                        .push("a deployment column belongs to one table; give the other table its own column".into());
+                    }
+                    None => {
+                        owner[d] = Some(ti);
+                        columns.push(d);
+                    }
+                }
+            }
+            let mut seen: Vec<&str> = Vec::new();
+            for r in &t.rows {
+                if seen.contains(&r.get_ref().as_str()) {
+                    self.err(
+                        *f,
+                        r.span(),
+                        format!("`{}` is listed twice in table `{}`", r.get_ref(), t.id.get_ref()),
+                    );
+                }
+                seen.push(r.get_ref());
+                let _ = self.resolve(*f, r, "feature", &index.features);
+            }
+            if t.columns.is_empty() {
+                self.err(*f, t.id.span(), format!("table `{}` has no columns", t.id.get_ref()));
+            }
+            let from = t.from.as_ref().and_then(|d| self.date(*f, d));
+            let sources = self.cites(*f, &t.sources, &index.sources, &t.id);
+            out.push(Table {
+                id: t.id.get_ref().clone(),
+                title: t.title.clone(),
+                page: t.page.clone().unwrap_or_else(|| t.id.get_ref().clone()),
+                from,
+                until: None,
+                first: false,
+                columns,
+                rows: Vec::new(),
+                sources,
+            });
+        }
+        // Revisions of one page: each until the next; two without a date, or on one date, are
+        // ambiguous.
+        for i in 0..out.len() {
+            let same: Vec<usize> = (0..out.len()).filter(|&j| out[j].page == out[i].page).collect();
+            if same.len() > 1 && out[i].from.is_none() {
+                let (f, t) = tables[i];
+                self.err(
+                    f,
+                    t.id.span(),
+                    format!(
+                        "table `{}` is a revision of `{}` but has no `from` date",
+                        t.id.get_ref(),
+                        out[i].page
+                    ),
+                )
+                .notes
+                .push("the revisions of a page are in force one after another: give each its date".into());
+            }
+            let next = same
+                .iter()
+                .filter(|&&j| j != i && out[j].from.is_some() && out[j].from >= out[i].from)
+                .filter_map(|&j| out[j].from.map(|d| (d, j)))
+                .min();
+            if let Some((d, j)) = next {
+                if Some(d) == out[i].from {
+                    if j > i {
+                        let (f, t) = tables[j];
+                        self.err(
+                            f,
+                            t.id.span(),
+                            format!(
+                                "tables `{}` and `{}` revise `{}` on the same date",
+                                out[i].id, out[j].id, out[i].page
+                            ),
+                        );
+                    }
+                } else {
+                    out[i].until = Some(d);
+                }
+            }
+            out[i].first = same
+                .iter()
+                .all(|&j| out[j].from >= out[i].from || out[i].from.is_none());
+        }
+        for (o, (f, d)) in owner.iter().zip(deployments) {
+            if o.is_none() && index.deployments.contains_key(d.id.get_ref()) {
+                self.err(*f, d.id.span(), format!("column `{}` is in no table", d.id.get_ref()))
+                    .notes
+                    .push("list it in the `columns` of a `[[table]]`, in the order of its source".into());
+            }
+        }
+        out
+    }
+
+    /// The table a row belongs to: the one it names, or the one table that lists its feature.
+    fn table_of(
+        &mut self,
+        file: usize,
+        row: &raw::Row,
+        raw_tables: &[At<&raw::Table>],
+        raw_rows: &[At<&raw::Row>],
+        tables: &[Table],
+        index: &Index,
+    ) -> Option<usize> {
+        // The tables that list the feature, but for those another row of it names.
+        let feature = row.feature.get_ref();
+        let claimed = |t: &str| {
+            raw_rows.iter().any(|(_, r)| {
+                !std::ptr::eq(*r, row)
+                    && r.feature.get_ref() == feature
+                    && r.table.as_ref().is_some_and(|n| n.get_ref() == t)
+            })
+        };
+        let listing: Vec<usize> = (0..tables.len())
+            .filter(|&t| raw_tables[t].1.rows.iter().any(|r| r.get_ref() == feature))
+            .filter(|&t| row.table.is_some() || !claimed(&tables[t].id))
+            .collect();
+        if let Some(name) = &row.table {
+            let t = self.resolve(file, name, "table", &index.tables)?;
+            if !listing.contains(&t) {
+                self.err(
+                    file,
+                    name.span(),
+                    format!("table `{}` does not list `{}`", tables[t].id, row.feature.get_ref()),
+                )
+                .notes
+                .push("add the feature to the table's `rows`, where the source prints it".into());
+                return None;
+            }
+            return Some(t);
+        }
+        match listing.as_slice() {
+            [t] => Some(*t),
+            [] => {
+                self.err(
+                    file,
+                    row.feature.span(),
+                    format!("no table lists `{}`", row.feature.get_ref()),
+                )
+                .notes
+                .push("a row belongs to a support table: add the feature to the `rows` of its `[[table]]`".into());
+                None
+            }
+            _ => {
+                self.err(
+                    file,
+                    row.feature.span(),
+                    format!(
+                        "several tables list `{}`: say which with `table = …`",
+                        row.feature.get_ref()
+                    ),
+                );
+                None
+            }
+        }
+    }
+
+    /// Two facts that cover the same topology and disagree (one allows what the other
+    /// forbids) are an error, unless a `[[conflict]]` declares it for the feature there: cells
+    /// of two overlapping columns, rows of tables in force at once, and statements.
+    fn disagreements(
+        &mut self,
+        kb: &KnowledgeBase,
+        row_at: &[(usize, Range<usize>)],
+        statement_at: &[(usize, Range<usize>)],
+    ) {
+        let u = &kb.universe;
+        // What a fact allows and forbids.
+        let sides = |when: &Region, s: &Support| -> (Region, Region) {
+            match s {
+                Support::Yes | Support::Qualified { .. } => (when.clone(), Region::empty()),
+                Support::No => (Region::empty(), when.clone()),
+                Support::Conditional { requires, .. } => {
+                    (when.intersect(u, &requires.region), when.subtract(u, &requires.region))
+                }
+            }
+        };
+        let declared = |feature: usize, clash: &Region| {
+            kb.conflicts.iter().any(|c| {
+                c.features.contains(&feature)
+                    && c.when.as_ref().is_none_or(|w| !w.region.intersect(u, clash).is_empty())
+            })
+        };
+        let clash_of = |a: (Region, Region), b: (Region, Region)| -> Region {
+            a.0.intersect(u, &b.1).union(u, &a.1.intersect(u, &b.0))
+        };
+        let where_ = |clash: &Region| {
+            clash
+                .cubes()
+                .first()
+                .map_or_else(String::new, |c| crate::engine::describe_cube(kb, c))
+        };
+        // Cells: every pair of columns of a row, and rows of one feature in tables in force together.
+        let mut cells: Vec<(usize, usize, usize)> = Vec::new(); // (feature, row, column index)
+        for (ri, row) in kb.rows.iter().enumerate() {
+            for ci in 0..row.cells.len() {
+                cells.push((row.feature, ri, ci));
+            }
+        }
+        let overlap_in_time = |a: &crate::kb::Table, b: &crate::kb::Table| {
+            if a.page == b.page && a.id != b.id {
+                return false;
+            }
+            let start = |t: &crate::kb::Table| if t.first { None } else { t.from };
+            let (sa, sb) = (start(a), start(b));
+            let s = sa.max(sb);
+            let e = match (a.until, b.until) {
+                (Some(x), Some(y)) => Some(x.min(y)),
+                (x, None) => x,
+                (None, y) => y,
+            };
+            e.is_none_or(|e| s.is_none_or(|s| s < e))
+        };
+        let mut reported: Vec<(usize, usize)> = Vec::new();
+        for (i, &(fa, ra, ca)) in cells.iter().enumerate() {
+            for &(fb, rb, cb) in &cells[i + 1..] {
+                if fa != fb || reported.contains(&(ra, rb)) {
+                    continue;
+                }
+                let (rowa, rowb) = (&kb.rows[ra], &kb.rows[rb]);
+                let (ta, tb) = (&kb.tables[rowa.table], &kb.tables[rowb.table]);
+                if !(ra == rb || overlap_in_time(ta, tb)) {
+                    continue;
+                }
+                let (da, db) = (&kb.deployments[ta.columns[ca]], &kb.deployments[tb.columns[cb]]);
+                let clash = clash_of(
+                    sides(&da.when.region, &rowa.cells[ca]),
+                    sides(&db.when.region, &rowb.cells[cb]),
+                );
+                if clash.is_empty() || declared(fa, &clash) {
+                    continue;
+                }
+                reported.push((ra, rb));
+                let (file, span) = row_at[rb].clone();
+                self.err(
+                    file,
+                    span,
+                    format!(
+                        "`{}` gives `{}` in column `{}` and `{}` in column `{}`, and both cover {}",
+                        kb.features[fa].id,
+                        rowa.cells[ca].cell_text(),
+                        da.id,
+                        rowb.cells[cb].cell_text(),
+                        db.id,
+                        where_(&clash)
+                    ),
+                )
+                .notes
+                .push(format!(
+                    "make the columns' `when` not overlap, or, if the sources disagree, declare it with a `[[conflict]]` whose `features` include `{}`",
+                    kb.features[fa].id
+                ));
+            }
+        }
+        for (i, a) in kb.statements.iter().enumerate() {
+            for (j, b) in kb.statements.iter().enumerate().skip(i + 1) {
+                // Facts of one feature in force at some same date.
+                let together = a
+                    .from
+                    .max(b.from)
+                    .is_none_or(|s| [a.until, b.until].into_iter().flatten().min().is_none_or(|e| s < e));
+                if a.feature != b.feature || !together {
+                    continue;
+                }
+                let clash = clash_of(sides(&a.when.region, &a.support), sides(&b.when.region, &b.support));
+                if clash.is_empty() || declared(a.feature, &clash) {
+                    continue;
+                }
+                let (file, span) = statement_at[j].clone();
+                self.err(
+                    file,
+                    span,
+                    format!(
+                        "statements `{}` and `{}` disagree on `{}` for {}",
+                        a.id,
+                        b.id,
+                        kb.features[a.feature].id,
+                        where_(&clash)
+                    ),
+                )
+                .notes
+                .push(format!(
+                    "narrow one's `when`, or, if the sources disagree, declare it with a `[[conflict]]` whose `features` include `{}`",
+                    kb.features[a.feature].id
+                ));
+            }
+        }
     }
 
     fn cycle(
@@ -1088,6 +1561,7 @@ impl Loader<'_> {
                     section: c.section.clone(),
                     quote: c.quote.clone(),
                     english: c.english.clone(),
+                    inferred: c.inferred.clone(),
                 })
             })
             .collect()
@@ -1471,4 +1945,110 @@ fn key_span(text: &str, within: Range<usize>, key: &str) -> Range<usize> {
         || header_span(text, within.clone()),
         |i| start + i..start + i + key.len(),
     )
+}
+
+/// Products that answers cannot speak of: those no column of a current table, no
+/// statement and no rule names (every feature answers `unknown` with them), and those of a
+/// role the tables' columns divide that are in no column (the table's features answer
+/// `unknown` with them, but for what statements say).
+fn coverage(kb: &KnowledgeBase, products: &[At<&raw::Product>]) -> Vec<Diagnostic> {
+    let u = &kb.universe;
+    // The latest revision of each table.
+    let tables: Vec<&Table> = kb.tables.iter().filter(|t| t.until.is_none()).collect();
+    let names = |region: &Region, p: usize| {
+        let role = kb.products[p].role;
+        region
+            .cubes()
+            .iter()
+            .any(|c| !u.is_free(c, role) && u.allowed(c, role).any(|x| x == p))
+    };
+    let mut out = Vec::new();
+    for (p, prod) in kb.products.iter().enumerate() {
+        let role = prod.role;
+        let in_column = |t: &&Table| t.columns.iter().any(|&d| names(&kb.deployments[d].when.region, p));
+        let divided = tables.iter().any(|t| {
+            t.columns.iter().any(|&d| {
+                kb.deployments[d]
+                    .when
+                    .region
+                    .cubes()
+                    .iter()
+                    .any(|c| !u.is_free(c, role))
+            })
+        });
+        // The features some statement answers with it, or some rule rules out for it.
+        let mut stated: Vec<usize> = kb
+            .statements
+            .iter()
+            .filter(|s| names(&s.when.region, p))
+            .map(|s| s.feature)
+            .collect();
+        let alone = Region::from_cube(u, u.restrict(role, [p]));
+        for r in &kb.rules {
+            let applies = r
+                .when
+                .as_ref()
+                .is_none_or(|w| !w.region.intersect(u, &alone).is_empty());
+            if applies && alone.subtract(u, &r.requires.region).covers(u, &u.restrict(role, [p])) {
+                stated.extend(&r.features);
+            }
+        }
+        let ruled = !stated.is_empty()
+            || kb
+                .rules
+                .iter()
+                .any(|r| names(&r.requires.region, p) || r.when.as_ref().is_some_and(|w| names(&w.region, p)));
+        // A product no fact divides its role by (a mail client that provides features) is
+        // never what makes an answer unknown.
+        let restricted = kb
+            .deployments
+            .iter()
+            .map(|d| &d.when.region)
+            .chain(kb.statements.iter().map(|s| &s.when.region))
+            .chain(kb.rules.iter().map(|r| &r.requires.region))
+            .any(|reg| reg.cubes().iter().any(|c| !u.is_free(c, role)));
+        // A retired product is answered: it no longer works.
+        if kb.lifecycle.iter().any(|l| l.product == p && l.retired.is_some()) {
+            continue;
+        }
+        let (f, at) = products
+            .iter()
+            .find(|(_, x)| x.id.get_ref() == &prod.id)
+            .map_or((0, 0..0), |(f, x)| (*f, x.id.span()));
+        if divided && !tables.iter().any(in_column) {
+            let open: Vec<&str> = tables
+                .iter()
+                .flat_map(|t| &t.rows)
+                .map(|&r| kb.rows[r].feature)
+                .filter(|fe| !stated.contains(fe))
+                .map(|fe| kb.features[fe].id.as_str())
+                .collect();
+            if open.is_empty() {
+                continue;
+            }
+            out.push(
+                Diagnostic::new(format!(
+                    "product `{}` is in no column of {}: with it, {} of the table's features answer `unknown`",
+                    prod.id,
+                    tables
+                        .iter()
+                        .map(|t| format!("table `{}`", t.id))
+                        .collect::<Vec<_>>()
+                        .join(", "),
+                    open.len()
+                ))
+                .at(f, at)
+                .warning()
+                .note("add a column (or a later revision of the table) that covers it, or statements for its features"),
+            );
+        } else if restricted && !divided && !ruled && !tables.iter().any(in_column) {
+            out.push(
+                Diagnostic::new(format!("no column, statement or rule speaks of product `{}`", prod.id))
+                    .at(f, at)
+                    .warning()
+                    .note("every question with it answers `unknown`"),
+            );
+        }
+    }
+    out
 }

@@ -17,7 +17,7 @@ use crate::expr::Expr;
 use crate::graph::Graph;
 use crate::region::{Region, Universe};
 
-pub use load::{EMBEDDED, LoadError, MAX_FILE_BYTES, load, load_dir, load_embedded};
+pub use load::{EMBEDDED, LoadError, MAX_FILE_BYTES, load, load_dir, load_embedded, load_embedded_for_answers};
 
 pub type SourceIx = usize;
 pub type RoleIx = usize;
@@ -56,6 +56,8 @@ pub struct Cite {
     pub section: String,
     pub quote: String,
     pub english: Option<String>,
+    /// The fact is inferred from the quote, not stated by it: how.
+    pub inferred: Option<String>,
 }
 
 #[derive(Debug, Clone)]
@@ -68,6 +70,10 @@ pub struct Source {
     pub translation: String,
     pub date: Option<Date>,
     pub url: Option<String>,
+    pub repository: Option<String>,
+    pub path: Option<String>,
+    pub commit: Option<String>,
+    pub revision_of: Option<String>,
 }
 
 #[derive(Debug, Clone)]
@@ -151,8 +157,8 @@ pub struct Feature {
     pub provided_by: Vec<Provider>,
     pub aliases: Names,
     pub sources: Vec<Cite>,
-    /// Its row in the support table, if it has one.
-    pub row: Option<usize>,
+    /// Its rows in the support tables (one per table that lists it), in table order.
+    pub rows: Vec<usize>,
 }
 
 /// What provides a feature.
@@ -239,10 +245,45 @@ impl Support {
     }
 }
 
+/// A support table: its columns (deployments) and rows, in the order of its source.
+#[derive(Debug, Clone)]
+pub struct Table {
+    pub id: String,
+    pub title: String,
+    /// The page it is a revision of (its own id when it has no other revision).
+    pub page: String,
+    pub from: Option<Date>,
+    /// Until this date, when a later revision of its page replaces it.
+    pub until: Option<Date>,
+    /// The first revision of its page speaks also for the time before its date.
+    pub first: bool,
+    pub columns: Vec<usize>,
+    pub rows: Vec<usize>,
+    pub sources: Vec<Cite>,
+}
+
+impl Statement {
+    /// Whether it holds on a date.
+    #[must_use]
+    pub fn in_force(&self, date: Date) -> bool {
+        self.from.is_none_or(|f| f <= date) && self.until.is_none_or(|u| date < u)
+    }
+}
+
+impl Table {
+    /// Whether the table is in force on a date: from its date (the first revision of its page
+    /// also before) until the next revision's.
+    #[must_use]
+    pub fn in_force(&self, date: Date) -> bool {
+        self.until.is_none_or(|u| date < u) && (self.first || self.from.is_none_or(|f| f <= date))
+    }
+}
+
 #[derive(Debug, Clone)]
 pub struct Row {
     pub feature: FeatureIx,
-    /// One cell per deployment, in deployment order.
+    pub table: usize,
+    /// One cell per column of its table, in column order.
     pub cells: Vec<Support>,
     pub sources: Vec<Cite>,
 }
@@ -255,6 +296,8 @@ pub struct Statement {
     pub support: Support,
     /// It holds from this date on.
     pub from: Option<Date>,
+    /// Until this date.
+    pub until: Option<Date>,
     pub says: String,
     pub sources: Vec<Cite>,
 }
@@ -327,6 +370,8 @@ pub struct KnowledgeBase {
     pub modes: Vec<Mode>,
     pub features: Vec<Feature>,
     pub deployments: Vec<Deployment>,
+    /// The support tables, by page and date; their rows and columns, in that order.
+    pub tables: Vec<Table>,
     pub rows: Vec<Row>,
     pub statements: Vec<Statement>,
     pub rules: Vec<Rule>,
@@ -339,6 +384,8 @@ pub struct KnowledgeBase {
     pub synonyms: Vec<Synonym>,
     pub universe: Universe,
     pub graph: Graph,
+    /// What `kb check` should say of a sound knowledge base: products no fact covers.
+    pub warnings: Vec<crate::diag::Diagnostic>,
     index: Index,
 }
 
@@ -352,6 +399,7 @@ struct Index {
     modes: HashMap<String, usize>,
     features: HashMap<String, FeatureIx>,
     deployments: HashMap<String, usize>,
+    tables: HashMap<String, usize>,
     steps: HashMap<String, StepIx>,
 }
 
@@ -412,10 +460,47 @@ impl KnowledgeBase {
         self.index.steps.get(id).copied()
     }
 
-    /// The row of the support table for a feature.
+    /// The row for a feature of the support table in force on a date (the first, if several
+    /// tables in force list it).
     #[must_use]
-    pub fn row_of(&self, feature: FeatureIx) -> Option<&Row> {
-        self.features[feature].row.map(|r| &self.rows[r])
+    pub fn row_of(&self, feature: FeatureIx, date: Date) -> Option<&Row> {
+        self.rows_of(feature).find(|r| self.tables[r.table].in_force(date))
+    }
+
+    /// Every row of a feature, in every table and revision.
+    pub fn rows_of(&self, feature: FeatureIx) -> impl Iterator<Item = &Row> {
+        self.features[feature].rows.iter().map(|&r| &self.rows[r])
+    }
+
+    /// A row's cells with their columns.
+    pub fn cells<'a>(&'a self, row: &'a Row) -> impl Iterator<Item = (&'a Deployment, &'a Support)> {
+        self.tables[row.table]
+            .columns
+            .iter()
+            .map(|&d| &self.deployments[d])
+            .zip(&row.cells)
+    }
+
+    /// A feature's row number (from 1) in the first table that lists it.
+    #[must_use]
+    pub fn row_number(&self, feature: FeatureIx) -> Option<usize> {
+        let &r = self.features[feature].rows.first()?;
+        self.tables[self.rows[r].table]
+            .rows
+            .iter()
+            .position(|&x| x == r)
+            .map(|i| i + 1)
+    }
+
+    /// Whether a feature is a row of some support table.
+    #[must_use]
+    pub fn in_a_table(&self, feature: FeatureIx) -> bool {
+        !self.features[feature].rows.is_empty()
+    }
+
+    /// The tables in force on a date.
+    pub fn tables_in_force(&self, date: Date) -> impl Iterator<Item = &Table> {
+        self.tables.iter().filter(move |t| t.in_force(date))
     }
 
     #[must_use]
@@ -441,4 +526,35 @@ impl KnowledgeBase {
             graph_edges: self.graph.edge_count(),
         }
     }
+}
+
+/// Whether a quote stands in a document's text. Both are compared in Unicode normal form C,
+/// with no-break spaces read as spaces and every run of white space as one space: a quote may
+/// join the lines of a paragraph, and a translation may write "2 048" with a no-break space.
+#[must_use]
+pub fn quote_stands_in(quote: &str, text: &str) -> bool {
+    fn squash(s: &str) -> String {
+        use unicode_normalization::UnicodeNormalization;
+        let mut out = String::with_capacity(s.len());
+        for word in s
+            .nfc()
+            .map(|c| {
+                if matches!(c, '\u{a0}' | '\u{202f}' | '\u{2007}') {
+                    ' '
+                } else {
+                    c
+                }
+            })
+            .collect::<String>()
+            .split_whitespace()
+        {
+            if !out.is_empty() {
+                out.push(' ');
+            }
+            out.push_str(word);
+        }
+        out
+    }
+    let q = squash(quote);
+    !q.is_empty() && squash(text).contains(&q)
 }

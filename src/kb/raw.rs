@@ -37,6 +37,7 @@ pub struct Document {
     pub deployment_mode: Vec<DeploymentMode>,
     pub feature: Vec<Feature>,
     pub deployment: Vec<Deployment>,
+    pub table: Vec<Table>,
     pub row: Vec<Row>,
     pub statement: Vec<Statement>,
     pub rule: Vec<Rule>,
@@ -57,6 +58,7 @@ pub const TABLES: &[&str] = &[
     "deployment-mode",
     "feature",
     "deployment",
+    "table",
     "row",
     "statement",
     "rule",
@@ -67,13 +69,13 @@ pub const TABLES: &[&str] = &[
     "synonym",
 ];
 
-/// A source document: one of the seeds, or the English reference.
+/// A source document: a Microsoft page, as one of the seeds translates it or in English.
 #[derive(Debug, Deserialize)]
 #[serde(rename_all = "kebab-case", deny_unknown_fields)]
 pub struct Source {
     pub id: Str,
-    /// The file name, as the seeds folder has it.
-    pub file: String,
+    /// Its text, under `sources/` beside the data files (`seeds/004_….txt`, `en/….md`).
+    pub file: Str,
     /// The title in the document's own language.
     pub title: String,
     /// The English title of the original page, where the document is a translation.
@@ -89,6 +91,18 @@ pub struct Source {
     /// Where the original is published.
     #[serde(default)]
     pub url: Option<String>,
+    /// The repository the text was read from (`MicrosoftDocs/OfficeDocs-SkypeForBusiness`),
+    /// the file's path in it, and the commit.
+    #[serde(default)]
+    pub repository: Option<String>,
+    #[serde(default)]
+    pub path: Option<String>,
+    #[serde(default)]
+    pub commit: Option<Str>,
+    /// The page this document is a revision of (another source's id, or a name shared by the
+    /// revisions): the revisions of one page are told apart by their dates.
+    #[serde(default)]
+    pub revision_of: Option<String>,
     #[serde(default)]
     pub notes: Option<String>,
 }
@@ -104,6 +118,10 @@ pub struct Cite {
     /// An English rendering, where the quote is not English.
     #[serde(default)]
     pub english: Option<String>,
+    /// Set when the document does not state the fact but it is drawn from what the document
+    /// says (a cell absent from a table of supported features): how.
+    #[serde(default)]
+    pub inferred: Option<String>,
 }
 
 /// Names in the three languages of the sources.
@@ -279,11 +297,35 @@ pub struct ConditionalCell {
     pub requires: String,
 }
 
-/// A row of the support table: one feature, one cell per deployment column.
+/// A support table as a source prints it: its columns and its rows, in the source's order.
+/// The revisions of one page (`page`) are in force one after another, each from its date.
+#[derive(Debug, Deserialize)]
+#[serde(rename_all = "kebab-case", deny_unknown_fields)]
+pub struct Table {
+    pub id: Str,
+    pub title: String,
+    /// The page the table is a revision of; the table's own id if left out.
+    #[serde(default)]
+    pub page: Option<String>,
+    /// From this date on the table is in force, until the next revision of its page; the
+    /// first revision also speaks for the time before it.
+    #[serde(default)]
+    pub from: Option<Spanned<Datetime>>,
+    /// The ids of its deployment columns, left to right.
+    pub columns: Vec<Str>,
+    /// The ids of the features of its rows, top to bottom.
+    pub rows: Vec<Str>,
+    pub sources: Vec<Cite>,
+}
+
+/// A row of a support table: one feature, one cell per column of the table.
 #[derive(Debug, Deserialize)]
 #[serde(rename_all = "kebab-case", deny_unknown_fields)]
 pub struct Row {
     pub feature: Str,
+    /// The table, where more than one lists the feature.
+    #[serde(default)]
+    pub table: Option<Str>,
     /// Keyed by deployment id.
     pub cells: Spanned<indexmap::IndexMap<String, Spanned<Cell>>>,
     pub sources: Vec<Cite>,
@@ -304,6 +346,9 @@ pub struct Statement {
     /// From this date on (the date of the document that says it); before, it says nothing.
     #[serde(default)]
     pub from: Option<Spanned<Datetime>>,
+    /// Until this date (when a later document says otherwise); from it on, it says nothing.
+    #[serde(default)]
+    pub until: Option<Spanned<Datetime>>,
     pub says: String,
     pub sources: Vec<Cite>,
 }

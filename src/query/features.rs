@@ -281,7 +281,7 @@ impl Parse<'_> {
                 .total_cmp(&a.score)
                 .then_with(|| b.free.len().cmp(&a.free.len()))
                 .then_with(|| {
-                    let row = |c: &Candidate| (kb.features[c.feature].row.is_none(), kb.features[c.feature].row);
+                    let row = |c: &Candidate| (!kb.in_a_table(c.feature), kb.features[c.feature].rows.first().copied());
                     row(a).cmp(&row(b))
                 })
         });
@@ -345,7 +345,7 @@ fn one_row<'c>(
     rivals: &[&'c Candidate],
 ) -> Option<(&'c Candidate, Vec<usize>)> {
     let all: Vec<&Candidate> = std::iter::once(best).chain(rivals.iter().copied()).collect();
-    let rows: Vec<&&Candidate> = all.iter().filter(|c| kb.features[c.feature].row.is_some()).collect();
+    let rows: Vec<&&Candidate> = all.iter().filter(|c| kb.in_a_table(c.feature)).collect();
     match rows.as_slice() {
         [row] => Some((
             **row,

@@ -104,9 +104,14 @@ fn headline(kb: &KnowledgeBase, a: &Answer, fa: &FeatureAnswer, s: &Style) -> St
 
 fn cite_text(kb: &KnowledgeBase, c: &Cite) -> String {
     let src = &kb.sources[c.doc];
-    let mut s = format!("{} ({}), “{}”: «{}»", src.id, src.file, c.section, c.quote.trim());
+    // Where a reader opens it: its public page, else its text in the data.
+    let at = src.url.clone().unwrap_or_else(|| format!("sources/{}", src.file));
+    let mut s = format!("{} ({at}), “{}”: «{}»", src.id, c.section, c.quote.trim());
     if let Some(e) = &c.english {
         let _ = write!(s, " — “{}”", e.trim());
+    }
+    if let Some(how) = &c.inferred {
+        let _ = write!(s, " (inferred: {})", how.trim());
     }
     s
 }
@@ -362,7 +367,9 @@ fn cite_json(kb: &KnowledgeBase, c: &Cite) -> Value {
     let src = &kb.sources[c.doc];
     json!({
         "document": src.id, "file": src.file, "title": src.title, "language": src.language,
-        "section": c.section, "quote": c.quote, "english": c.english,
+        "url": src.url, "date": src.date.map(|d| d.to_string()),
+        "repository": src.repository, "path": src.path, "commit": src.commit,
+        "section": c.section, "quote": c.quote, "english": c.english, "inferred": c.inferred,
     })
 }
 
@@ -467,7 +474,7 @@ pub fn to_json(kb: &KnowledgeBase, a: &Answer) -> Value {
                 a.listed()
                     .map(|(f, verdict)| {
                         let feat = &kb.features[f];
-                        let sources = kb.row_of(f).map_or(&feat.sources, |r| &r.sources);
+                        let sources = kb.row_of(f, a.as_of).map_or(&feat.sources, |r| &r.sources);
                         json!({
                             "outcome": if verdict == Verdict::No { "fails" } else { "holds" },
                             "kind": "feature", "id": feat.id, "says": format!("{}: {}", feat.name, verdict.word()),

@@ -37,13 +37,18 @@ fn aliases_flat(n: &Names) -> String {
 /// The features: support-table rows first, in table order, then the other capabilities.
 #[must_use]
 pub fn features(kb: &KnowledgeBase, format: Format, width: u16) -> String {
-    let mut order: Vec<usize> = kb.rows.iter().map(|r| r.feature).collect();
-    order.extend((0..kb.features.len()).filter(|f| kb.features[*f].row.is_none()));
+    let mut order: Vec<usize> = Vec::new();
+    for r in &kb.rows {
+        if !order.contains(&r.feature) {
+            order.push(r.feature);
+        }
+    }
+    order.extend((0..kb.features.len()).filter(|&f| !kb.in_a_table(f)));
     let rows: Vec<[String; 3]> = order
         .iter()
         .map(|&i| {
             let f = &kb.features[i];
-            let row = f.row.map_or_else(|| "-".to_owned(), |r| (r + 1).to_string());
+            let row = kb.row_number(i).map_or_else(|| "-".to_owned(), |r| r.to_string());
             [f.id.clone(), f.name.clone(), row]
         })
         .collect();
@@ -55,7 +60,7 @@ pub fn features(kb: &KnowledgeBase, format: Format, width: u16) -> String {
                     let f = &kb.features[i];
                     json!({
                         "id": f.id, "name": f.name, "label": f.label,
-                        "row": f.row.map(|r| r + 1),
+                        "row": kb.row_number(i),
                         "requires": f.requires.iter().map(|&r| &kb.features[r].id).collect::<Vec<_>>(),
                         "aliases": aliases_json(&f.aliases),
                     })
@@ -203,12 +208,25 @@ pub fn products(kb: &KnowledgeBase, format: Format, width: u16) -> String {
 pub fn summary(kb: &KnowledgeBase, format: Format) -> String {
     let s = kb.summary();
     if format == Format::Json {
-        let v = json!({ "ok": true, "summary": s });
+        let warnings: Vec<_> = kb.warnings.iter().map(|w| w.to_json(&kb.files)).collect();
+        let v = json!({ "ok": true, "summary": s, "warnings": warnings });
         let mut out = serde_json::to_string_pretty(&v).unwrap_or_default();
         out.push('\n');
         return out;
     }
     let mut out = format!("ok: the knowledge base is sound ({} files)\n", s.files);
+    let in_tables = (0..kb.features.len()).filter(|&f| kb.in_a_table(f)).count();
+    let cells = match kb.tables.as_slice() {
+        [t] => format!("{} deployment columns × {} rows", t.columns.len(), t.rows.len()),
+        ts => format!(
+            "in {} tables: {}",
+            ts.len(),
+            ts.iter()
+                .map(|t| format!("{} ({} × {})", t.id, t.columns.len(), t.rows.len()))
+                .collect::<Vec<_>>()
+                .join(", ")
+        ),
+    };
     let lines = [
         (
             "products",
@@ -218,13 +236,12 @@ pub fn summary(kb: &KnowledgeBase, format: Format) -> String {
         (
             "features",
             s.features,
-            format!("{} in the support table", kb.rows.len()),
+            format!(
+                "{in_tables} in the support {}",
+                if kb.tables.len() == 1 { "table" } else { "tables" }
+            ),
         ),
-        (
-            "cells",
-            s.cells,
-            format!("{} deployment columns × {} rows", s.deployments, kb.rows.len()),
-        ),
+        ("cells", s.cells, cells),
         ("statements", s.statements, "support facts outside the table".to_owned()),
         ("rules", s.rules, "version, client, auth and storage rules".to_owned()),
         ("limits", s.limits, "sizes and limits".to_owned()),

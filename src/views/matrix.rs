@@ -5,20 +5,39 @@ use std::fmt::Write as _;
 use serde_json::json;
 
 use super::{Format, csv_field, md_cell, table};
-use crate::kb::{KnowledgeBase, Support};
+use crate::kb::{Deployment, KnowledgeBase, Row, Support, Table};
 
-/// Render the support table.
+/// Render a support table.
 #[must_use]
-pub fn render(kb: &KnowledgeBase, format: Format, width: u16) -> String {
+pub fn render(kb: &KnowledgeBase, table: &Table, format: Format, width: u16) -> String {
+    let t = View { kb, table };
     match format {
-        Format::Text => text(kb, width),
-        Format::Md => markdown(kb),
-        Format::Csv => csv(kb),
+        Format::Text => text(&t, width),
+        Format::Md => markdown(&t),
+        Format::Csv => csv(&t),
         Format::Json => {
-            let mut s = serde_json::to_string_pretty(&to_json(kb)).unwrap_or_default();
+            let mut s = serde_json::to_string_pretty(&to_json(kb, table)).unwrap_or_default();
             s.push('\n');
             s
         }
+    }
+}
+
+/// A table with the knowledge base it is read in.
+struct View<'a> {
+    kb: &'a KnowledgeBase,
+    table: &'a Table,
+}
+
+impl<'a> View<'a> {
+    fn columns(&self) -> impl Iterator<Item = &'a Deployment> + use<'a> {
+        let kb = self.kb;
+        self.table.columns.iter().map(move |&d| &kb.deployments[d])
+    }
+
+    fn rows(&self) -> impl Iterator<Item = &'a Row> + use<'a> {
+        let kb = self.kb;
+        self.table.rows.iter().map(move |&r| &kb.rows[r])
     }
 }
 
@@ -28,17 +47,18 @@ fn label(kb: &KnowledgeBase, feature: usize) -> &str {
 }
 
 /// The table as the English source writes it: `Y`, `N`, `Y (need Exchange 2016/2013)`.
-fn markdown(kb: &KnowledgeBase) -> String {
+fn markdown(t: &View<'_>) -> String {
+    let kb = t.kb;
     let mut s = String::from("|&nbsp;|");
-    for d in &kb.deployments {
+    for d in t.columns() {
         let _ = write!(s, "{}|", md_cell(&d.name));
     }
     s.push_str("\n|");
-    for _ in 0..=kb.deployments.len() {
+    for _ in 0..=t.table.columns.len() {
         s.push_str(":-----|");
     }
     s.push('\n');
-    for row in &kb.rows {
+    for row in t.rows() {
         let _ = write!(s, "|{}|", md_cell(label(kb, row.feature)));
         for c in &row.cells {
             let _ = write!(s, "{}|", md_cell(c.cell_text()));
@@ -48,13 +68,14 @@ fn markdown(kb: &KnowledgeBase) -> String {
     s
 }
 
-fn csv(kb: &KnowledgeBase) -> String {
+fn csv(t: &View<'_>) -> String {
+    let kb = t.kb;
     let mut s = String::from("feature");
-    for d in &kb.deployments {
+    for d in t.columns() {
         let _ = write!(s, ",{}", csv_field(&d.name));
     }
     s.push('\n');
-    for row in &kb.rows {
+    for row in t.rows() {
         s.push_str(&csv_field(label(kb, row.feature)));
         for c in &row.cells {
             let _ = write!(s, ",{}", csv_field(c.cell_text()));
@@ -65,13 +86,14 @@ fn csv(kb: &KnowledgeBase) -> String {
 }
 
 /// A terminal table: the feature's short name, a word per cell, footnotes for conditions.
-fn text(kb: &KnowledgeBase, width: u16) -> String {
+fn text(v: &View<'_>, width: u16) -> String {
+    let kb = v.kb;
     let mut notes: Vec<String> = Vec::new();
     let mut t = table(width);
     let mut header = vec!["Feature".to_owned()];
-    header.extend((1..=kb.deployments.len()).map(|i| format!("({i})")));
+    header.extend((1..=v.table.columns.len()).map(|i| format!("({i})")));
     t.set_header(header);
-    for row in &kb.rows {
+    for row in v.rows() {
         let mut cells = vec![kb.features[row.feature].name.clone()];
         for c in &row.cells {
             cells.push(match c {
@@ -96,10 +118,19 @@ fn text(kb: &KnowledgeBase, width: u16) -> String {
     for (i, n) in notes.iter().enumerate() {
         let _ = writeln!(s, "[{}] {n}", i + 1);
     }
-    for (i, d) in kb.deployments.iter().enumerate() {
+    for (i, d) in v.columns().enumerate() {
         let _ = writeln!(s, "({}) {}", i + 1, d.name);
     }
-    if let Some(l) = kb.lifecycle.iter().find(|l| l.retired.is_some()) {
+    // A retirement that touches a column of this table.
+    let touches = |p: usize| {
+        v.columns().any(|d| {
+            d.when.region.cubes().iter().any(|c| {
+                let role = kb.products[p].role;
+                !kb.universe.is_free(c, role) && kb.universe.allowed(c, role).any(|x| x == p)
+            })
+        })
+    };
+    if let Some(l) = kb.lifecycle.iter().find(|l| l.retired.is_some() && touches(l.product)) {
         let _ = writeln!(s, "Note: {}.", l.says);
     }
     s
@@ -107,19 +138,15 @@ fn text(kb: &KnowledgeBase, width: u16) -> String {
 
 /// `{"deployments": [...], "features": [...]}` as product.md fixes it.
 #[must_use]
-pub fn to_json(kb: &KnowledgeBase) -> serde_json::Value {
-    let deployments: Vec<_> = kb
-        .deployments
-        .iter()
-        .map(|d| json!({ "id": d.id, "name": d.name }))
-        .collect();
-    let features: Vec<_> = kb
-        .rows
-        .iter()
+pub fn to_json(kb: &KnowledgeBase, table: &Table) -> serde_json::Value {
+    let v = View { kb, table };
+    let deployments: Vec<_> = v.columns().map(|d| json!({ "id": d.id, "name": d.name })).collect();
+    let features: Vec<_> = v
+        .rows()
         .map(|row| {
             let f = &kb.features[row.feature];
             let mut cells = serde_json::Map::new();
-            for (d, c) in kb.deployments.iter().zip(&row.cells) {
+            for (d, c) in kb.cells(row) {
                 cells.insert(d.id.clone(), json!({ "support": c.word(), "condition": c.condition() }));
             }
             json!({ "id": f.id, "name": f.name, "label": f.label, "cells": cells })
