@@ -94,6 +94,10 @@ line gives {\"question\", \"line\", \"error\"} on stdout, so that answers stay i
         as_of: Option<jiff::civil::Date>,
         #[arg(long, short, value_enum, default_value_t = AnswerFormat::Text)]
         format: AnswerFormat,
+        /// Every reason with its quotes and translations, every fix, the prerequisites and the
+        /// disagreements between sources (text answers are short without it; JSON has it all).
+        #[arg(long, short = 'x')]
+        explain: bool,
     },
     /// Print a support table of the sources, in their order: by default the one in force today
     /// (the largest, if several are).
@@ -156,6 +160,8 @@ struct Ctx {
     color_err: bool,
     color_out: bool,
     width: u16,
+    /// Answers in full (`ask --explain`).
+    explain: bool,
 }
 
 fn main() -> ExitCode {
@@ -177,6 +183,7 @@ fn main() -> ExitCode {
         color_err,
         color_out,
         width,
+        explain: matches!(cli.command, Command::Ask { explain: true, .. }),
     };
     let mut out = String::new();
     let outcome = run(&cli, &ctx, &mut out);
@@ -253,6 +260,7 @@ fn run(cli: &Cli, ctx: &Ctx, out: &mut String) -> Outcome {
             question,
             as_of,
             format,
+            ..
         } => return ask(&kb, ctx, question, *as_of, *format, out),
         Command::Matrix { format, table, as_of } => {
             let chosen = match table {
@@ -329,7 +337,11 @@ fn render_answer(kb: &KnowledgeBase, ctx: &Ctx, a: &Answer, format: AnswerFormat
     match format {
         AnswerFormat::Text => {
             let style = if ctx.color_out { Style::ansi() } else { Style::plain() };
-            out.push_str(&views::answer::text(kb, a, &style));
+            if ctx.explain {
+                out.push_str(&views::answer::text(kb, a, &style));
+            } else {
+                out.push_str(&views::answer::short(kb, a, &style));
+            }
         }
         AnswerFormat::Md => out.push_str(&views::answer::markdown(kb, a)),
         AnswerFormat::Json => {

@@ -14,6 +14,8 @@ mod book;
 mod grammar;
 // `interop ask`: verdicts, reasons, fixes, exit codes, JSON, batches and the question corpus.
 mod ask;
+// Short answers, their explanations, the reasons shown and the order of fixes; dated facts.
+mod answers;
 // The misreading suite: qualifiers and versions bind to the product they qualify.
 mod reading;
 // The paraphrase corpus: questions written apart from the aliases, scored against the table.

@@ -13,6 +13,8 @@
 //!   not about products ("only during a migration"); `no` — every topology of the set is known
 //!   not to work; `unknown` — none is known to work and some are covered by no source.
 
+use std::fmt::Write as _;
+
 use jiff::civil::Date;
 
 use crate::kb::{Cite, Condition, KnowledgeBase, Support};
@@ -121,7 +123,70 @@ pub struct Evaluation {
 /// Evaluate `feature` on the topologies of `topology`, as of `date`.
 #[must_use]
 pub fn evaluate(kb: &KnowledgeBase, feature: usize, topology: &Cube, date: Date) -> Evaluation {
-    evaluate_depth(kb, feature, topology, date, 0)
+    evaluate_depth(kb, feature, topology, date, 0, None)
+}
+
+/// The roles a feature involves: those its own facts (its table rows' columns and conditions,
+/// its statements, its rules) restrict, and those of the products that provide it. A feature
+/// it requires is judged on these roles only: server-to-server authentication with SharePoint
+/// Online says nothing of the unified contact store, which involves no SharePoint.
+#[must_use]
+pub fn involved_roles(kb: &KnowledgeBase, feature: usize) -> Vec<bool> {
+    let u = &kb.universe;
+    let mut regions: Vec<&Region> = Vec::new();
+    for row in kb.rows_of(feature) {
+        for (d, cell) in kb.cells(row) {
+            regions.push(&d.when.region);
+            if let Support::Conditional { requires, .. } = cell {
+                regions.push(&requires.region);
+            }
+        }
+    }
+    regions.extend(
+        kb.statements
+            .iter()
+            .filter(|s| s.feature == feature)
+            .map(|s| &s.when.region),
+    );
+    for r in kb.rules.iter().filter(|r| r.features.contains(&feature)) {
+        regions.push(&r.requires.region);
+        regions.extend(r.when.as_ref().map(|w| &w.region));
+    }
+    let mut involved: Vec<bool> = (0..kb.roles.len())
+        .map(|role| {
+            regions
+                .iter()
+                .any(|reg| reg.cubes().iter().any(|c| !u.is_free(c, role)))
+        })
+        .collect();
+    for p in &kb.features[feature].provided_by {
+        involved[p.role(kb)] = true;
+    }
+    involved
+}
+
+/// The part of a region that speaks only of the roles in scope: its cubes that leave every
+/// other role free.
+fn in_scope(kb: &KnowledgeBase, region: &Region, scope: Option<&[bool]>) -> Region {
+    let Some(scope) = scope else { return region.clone() };
+    let u = &kb.universe;
+    let mut out = Region::empty();
+    for c in region.cubes() {
+        if (0..scope.len()).all(|r| scope[r] || u.is_free(c, r)) {
+            out.push(u, c.clone());
+        }
+    }
+    out
+}
+
+/// Whether a region restricts a role out of scope.
+fn beyond_scope(kb: &KnowledgeBase, region: &Region, scope: Option<&[bool]>) -> bool {
+    let Some(scope) = scope else { return false };
+    let u = &kb.universe;
+    region
+        .cubes()
+        .iter()
+        .any(|c| (0..scope.len()).any(|r| !scope[r] && !u.is_free(c, r)))
 }
 
 fn outcome_of(kb: &KnowledgeBase, t: &Cube, allows: &Region, forbids: &Region) -> Outcome {
@@ -158,7 +223,15 @@ fn open_optional_roles(kb: &KnowledgeBase, feature: usize, t: &Cube) -> Vec<usiz
 }
 
 #[allow(clippy::too_many_lines)]
-fn evaluate_depth(kb: &KnowledgeBase, feature: usize, t: &Cube, date: Date, depth: usize) -> Evaluation {
+/// `scope`: for a feature another requires, the roles that other involves.
+fn evaluate_depth(
+    kb: &KnowledgeBase,
+    feature: usize,
+    t: &Cube,
+    date: Date,
+    depth: usize,
+    scope: Option<&[bool]>,
+) -> Evaluation {
     let u = &kb.universe;
     let full = Region::from_cube(u, u.full());
     let mut positive = Region::empty();
@@ -173,6 +246,8 @@ fn evaluate_depth(kb: &KnowledgeBase, feature: usize, t: &Cube, date: Date, dept
                        s: &Support,
                        sources: &[Cite],
                        reasons: &mut Vec<Reason>| {
+        let scoped = in_scope(kb, when, scope);
+        let when = &scoped;
         if !when.meets(u, t) {
             return;
         }
@@ -249,7 +324,11 @@ fn evaluate_depth(kb: &KnowledgeBase, feature: usize, t: &Cube, date: Date, dept
     }
 
     for r in kb.rules.iter().filter(|r| r.features.contains(&feature)) {
-        let scope = r.when.as_ref().map_or(&full, |w| &w.region);
+        if beyond_scope(kb, &r.requires.region, scope) {
+            continue;
+        }
+        let applies = in_scope(kb, r.when.as_ref().map_or(&full, |w| &w.region), scope);
+        let scope = &applies;
         if !scope.meets(u, t) {
             continue;
         }
@@ -284,6 +363,9 @@ fn evaluate_depth(kb: &KnowledgeBase, feature: usize, t: &Cube, date: Date, dept
             continue;
         }
         let p = l.product;
+        if scope.is_some_and(|s| !s[kb.products[p].role]) {
+            continue;
+        }
         let gone = Region::from_cube(u, u.restrict(kb.products[p].role, [p]));
         if !gone.meets(u, t) {
             continue;
@@ -308,8 +390,16 @@ fn evaluate_depth(kb: &KnowledgeBase, feature: usize, t: &Cube, date: Date, dept
 
     // Required features: where they are known not to work, neither does this one.
     if depth < 16 {
+        let own;
+        let inner = match scope {
+            Some(s) => s,
+            None => {
+                own = involved_roles(kb, feature);
+                &own[..]
+            }
+        };
         for &g in &kb.features[feature].requires {
-            let sub = evaluate_depth(kb, g, t, date, depth + 1);
+            let sub = evaluate_depth(kb, g, t, date, depth + 1, Some(inner));
             if !sub.negative.meets(u, t) {
                 continue;
             }
@@ -408,7 +498,7 @@ fn evaluate_depth(kb: &KnowledgeBase, feature: usize, t: &Cube, date: Date, dept
             kind: ReasonKind::Coverage,
             id: kb.features[feature].id.clone(),
             says,
-            here: Some(covered_by(kb, feature, date)),
+            here: Some(covered_by(kb, feature, t, date)),
             // What the sources that speak of the feature cover: its table row, or its own sources.
             sources: kb
                 .row_of(feature, date)
@@ -464,16 +554,53 @@ pub fn role_subject(kb: &KnowledgeBase, role: usize) -> String {
 }
 
 /// What the sources cover for a feature, for an `unknown`.
-fn covered_by(kb: &KnowledgeBase, feature: usize, date: jiff::civil::Date) -> String {
+fn covered_by(kb: &KnowledgeBase, feature: usize, t: &Cube, date: jiff::civil::Date) -> String {
+    let u = &kb.universe;
     let mut parts: Vec<String> = Vec::new();
     if let Some(row) = kb.row_of(feature, date) {
-        parts.push(format!(
+        let mut s = format!(
             "the support table covers {}",
             kb.cells(row)
                 .map(|(d, _)| d.short.as_str())
                 .collect::<Vec<_>>()
                 .join("; ")
-        ));
+        );
+        // The products asked about that no column has ("not Lync Server 2013"), and what the
+        // table says with the products its columns have instead.
+        let mut wider = t.clone();
+        let mut missing = Vec::new();
+        for role in 0..kb.roles.len() {
+            if u.is_free(t, role) {
+                continue;
+            }
+            let asked: Vec<usize> = u.allowed(t, role).collect();
+            let in_columns = kb.cells(row).any(|(d, _)| {
+                d.when
+                    .region
+                    .cubes()
+                    .iter()
+                    .any(|c| !u.is_free(c, role) && u.allowed(c, role).any(|p| asked.contains(&p)))
+            });
+            let divides = kb
+                .cells(row)
+                .any(|(d, _)| d.when.region.cubes().iter().any(|c| !u.is_free(c, role)));
+            if divides && !in_columns {
+                missing.push(describe_set(kb, role, &asked));
+                wider = u.free(&wider, role);
+            }
+        }
+        if !missing.is_empty() {
+            let _ = write!(s, ", not {}", missing.join(" or "));
+            let said: Vec<String> = kb
+                .cells(row)
+                .filter(|(d, _)| d.when.region.meets(u, &wider))
+                .map(|(d, c)| format!("`{}` for {}", c.cell_text(), d.short))
+                .collect();
+            if !said.is_empty() {
+                let _ = write!(s, "; it gives {}", said.join(", "));
+            }
+        }
+        parts.push(s);
     }
     let mut others: Vec<String> = Vec::new();
     for s in kb.statements.iter().filter(|s| s.feature == feature) {

@@ -36,6 +36,9 @@ pub struct FeatureAnswer {
     pub steps: Vec<usize>,
     pub conflicts: Vec<usize>,
     pub limits: Vec<usize>,
+    /// Where it does not work: the feature a source names as its replacement, and its verdict
+    /// on the same topology (offered when it works there).
+    pub replacement: Option<(usize, Verdict)>,
 }
 
 /// Everything an answer says.
@@ -304,10 +307,13 @@ pub fn answer(kb: &KnowledgeBase, q: &Question, as_of: Date) -> Answer {
     // Evaluate each reading; the first is preferred.
     let evaluate_reading = |choice: &[Vec<Entity>]| -> (Cube, Vec<(usize, Evaluation)>) {
         let t = topology(kb, &q.topology, choice);
-        let feats: Vec<usize> = features_of(kb, q, &t)
-            .into_iter()
-            .filter_map(|c| c.first().copied())
-            .collect();
+        let mut feats: Vec<usize> = Vec::new();
+        // A feature named twice ("voicemail via Exchange UM") is answered once.
+        for f in features_of(kb, q, &t).into_iter().filter_map(|c| c.first().copied()) {
+            if !feats.contains(&f) {
+                feats.push(f);
+            }
+        }
         let evals = feats.iter().map(|&f| (f, evaluate(kb, f, &t, as_of))).collect();
         (t, evals)
     };
@@ -404,7 +410,9 @@ pub fn answer(kb: &KnowledgeBase, q: &Question, as_of: Date) -> Answer {
                     ev.conditions.clear();
                     ev.caveats.clear();
                 }
-                let suggestions = if matches!(ev.verdict, Verdict::Yes | Verdict::Unknown) {
+                // An unknown answer gets fixes too (the products the sources do cover), but not
+                // one about a version nobody documents.
+                let suggestions = if ev.verdict == Verdict::Yes || !answer.unknown_versions.is_empty() {
                     Vec::new()
                 } else {
                     suggest::fixes(kb, f, &t, as_of)
@@ -426,12 +434,19 @@ pub fn answer(kb: &KnowledgeBase, q: &Question, as_of: Date) -> Answer {
                     .filter(|(_, l)| l.features.contains(&f))
                     .map(|(i, _)| i)
                     .collect();
+                let replacement = kb.features[f]
+                    .replaced_by
+                    .as_ref()
+                    .filter(|_| ev.verdict != Verdict::Yes && answer.unknown_versions.is_empty())
+                    .map(|r| (r.feature, evaluate(kb, r.feature, &t, as_of).verdict))
+                    .filter(|(_, v)| matches!(v, Verdict::Yes | Verdict::Conditional));
                 answer.features.push(FeatureAnswer {
                     evaluation: ev,
                     suggestions,
                     steps,
                     conflicts,
                     limits,
+                    replacement,
                 });
             }
             answer.verdict = answer

@@ -4,8 +4,11 @@
 //! role the question left open. Fixes are searched by size — every single change, then every
 //! pair, then every triple, over the roles that matter to the feature — and the search stops
 //! at the first size that has one, so each fix is minimal. Every fix is re-evaluated and kept
-//! only if the answer becomes `yes`. Among fixes of one size, the closest come first: the same
-//! product line, the nearest newer version, the same deployment.
+//! only if the answer becomes `yes`. Among fixes of one size they are ranked as an
+//! administrator would choose: no product retired by the answer's date (those are never
+//! offered), the same deployment (on premises or online) before a move, then the newest
+//! versions first. The roles searched are those the feature involves
+//! ([`super::eval::involved_roles`]): no fix of SharePoint for the unified contact store.
 
 use jiff::civil::Date;
 
@@ -49,69 +52,26 @@ fn with_required(kb: &KnowledgeBase, feature: usize) -> Vec<usize> {
     seen
 }
 
-/// The roles whose product changes the answer for a feature: those any of its facts restrict.
-fn relevant_roles(kb: &KnowledgeBase, feature: usize) -> Vec<usize> {
-    let u = &kb.universe;
-    let mut regions = Vec::new();
-    for f in with_required(kb, feature) {
-        for row in kb.rows_of(f) {
-            regions.extend(kb.cells(row).map(|(d, _)| &d.when.region));
-            for c in &row.cells {
-                if let crate::kb::Support::Conditional { requires, .. } = c {
-                    regions.push(&requires.region);
-                }
-            }
-        }
-        regions.extend(kb.statements.iter().filter(|s| s.feature == f).map(|s| &s.when.region));
-        for r in kb.rules.iter().filter(|r| r.features.contains(&f)) {
-            regions.push(&r.requires.region);
-            if let Some(w) = &r.when {
-                regions.push(&w.region);
-            }
-        }
-    }
-    (0..kb.roles.len())
-        .filter(|&role| {
-            regions
-                .iter()
-                .any(|reg| reg.cubes().iter().any(|c| !u.is_free(c, role)))
-        })
-        .collect()
-}
-
 fn retired(kb: &KnowledgeBase, product: usize, date: Date) -> bool {
     kb.lifecycle
         .iter()
         .any(|l| l.product == product && l.retired.is_some_and(|r| r <= date))
 }
 
-/// How far a product is from what the question named: same line and the nearest newer version
-/// first.
-fn distance(kb: &KnowledgeBase, from: &[usize], to: usize) -> i64 {
+/// How an administrator ranks putting `to` in a role that holds `from`: staying on premises or
+/// online first, then the newest version.
+fn preference(kb: &KnowledgeBase, from: &[usize], to: usize) -> (i64, i64) {
     let p = &kb.products[to];
-    let Some(&current) = from.first() else {
-        // An open role: prefer the data's order, newer versions first.
-        return -p.version.unwrap_or(0) / 1000;
-    };
-    let c = &kb.products[current];
-    let same_line = p.families.iter().any(|f| c.families.contains(f));
-    let mut d = if same_line { 0 } else { 100 };
-    if p.deployment != c.deployment {
-        d += 50;
-    }
-    match (p.version, c.version) {
-        (Some(a), Some(b)) if a >= b => d += a - b,
-        (Some(a), Some(b)) => d += 200 + (b - a),
-        _ => d += 30,
-    }
-    d
+    let moves = i64::from(from.first().is_some_and(|&c| kb.products[c].deployment != p.deployment));
+    (moves, -p.version.unwrap_or(0))
 }
 
 /// The smallest verified changes that make `feature` work on `t`, as of `date`.
 #[must_use]
 pub fn fixes(kb: &KnowledgeBase, feature: usize, t: &Cube, date: Date) -> Vec<Fix> {
     let u = &kb.universe;
-    let roles = relevant_roles(kb, feature);
+    let involved = super::eval::involved_roles(kb, feature);
+    let roles: Vec<usize> = (0..kb.roles.len()).filter(|&r| involved[r]).collect();
     // Candidates per role, closest first; products retired by the date are no fix.
     let candidates: Vec<(usize, Vec<usize>, Vec<usize>)> = roles
         .iter()
@@ -127,7 +87,7 @@ pub fn fixes(kb: &KnowledgeBase, feature: usize, t: &Cube, date: Date) -> Vec<Fi
                 .copied()
                 .filter(|&p| !(retired(kb, p, date) || current.len() == 1 && current[0] == p))
                 .collect();
-            c.sort_by_key(|&p| (distance(kb, &current, p), p));
+            c.sort_by_key(|&p| (preference(kb, &current, p), p));
             (r, current, c)
         })
         .collect();
@@ -136,7 +96,7 @@ pub fn fixes(kb: &KnowledgeBase, feature: usize, t: &Cube, date: Date) -> Vec<Fi
     let everywhere = evaluate(kb, feature, &u.full(), date);
     let mut tries = 0;
     for size in 1..=3.min(candidates.len()) {
-        let mut found: Vec<(i64, Cube, Fix)> = Vec::new();
+        let mut found: Vec<((i64, i64), Cube, Fix)> = Vec::new();
         for combo in combinations(candidates.len(), size) {
             let mut idx = vec![0usize; size];
             'assign: loop {
@@ -145,7 +105,7 @@ pub fn fixes(kb: &KnowledgeBase, feature: usize, t: &Cube, date: Date) -> Vec<Fi
                 }
                 let mut t2 = t.clone();
                 let mut changes = Vec::new();
-                let mut cost = 0;
+                let mut cost = (0, 0);
                 let mut ok = true;
                 for (k, &ci) in combo.iter().enumerate() {
                     let (role, current, cands) = &candidates[ci];
@@ -154,7 +114,8 @@ pub fn fixes(kb: &KnowledgeBase, feature: usize, t: &Cube, date: Date) -> Vec<Fi
                         break;
                     };
                     t2 = replace_role(kb, &t2, *role, p);
-                    cost += distance(kb, current, p);
+                    let (m, v) = preference(kb, current, p);
+                    cost = (cost.0 + m, cost.1 + v);
                     changes.push(Change {
                         role: *role,
                         from: current.clone(),

@@ -767,6 +767,19 @@ impl Loader<'_> {
                 })
                 .collect();
             let sources = self.cites(*f, &feat.sources, &index.sources, &feat.id);
+            let replaced_by = feat.replaced_by.as_ref().and_then(|r| {
+                let sources = self.cites(*f, &r.sources, &index.sources, &r.feature);
+                let to = self.resolve(*f, &r.feature, "feature", &index.features)?;
+                if r.feature.get_ref() == feat.id.get_ref() {
+                    self.err(*f, r.feature.span(), "a feature cannot replace itself");
+                    return None;
+                }
+                Some(crate::kb::Replacement {
+                    feature: to,
+                    says: r.says.clone(),
+                    sources,
+                })
+            });
             features_out.push(Feature {
                 id: feat.id.get_ref().clone(),
                 name: feat.name.clone(),
@@ -779,6 +792,7 @@ impl Loader<'_> {
                 aliases: self.names(*f, &feat.aliases),
                 sources,
                 rows: Vec::new(),
+                replaced_by,
             });
         }
 

@@ -159,6 +159,16 @@ pub struct Feature {
     pub sources: Vec<Cite>,
     /// Its rows in the support tables (one per table that lists it), in table order.
     pub rows: Vec<usize>,
+    /// The feature a source names as its replacement.
+    pub replaced_by: Option<Replacement>,
+}
+
+/// A documented replacement: the feature, what the source says, and the source.
+#[derive(Debug, Clone)]
+pub struct Replacement {
+    pub feature: FeatureIx,
+    pub says: String,
+    pub sources: Vec<Cite>,
 }
 
 /// What provides a feature.

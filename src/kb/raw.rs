@@ -255,8 +255,21 @@ pub struct Feature {
     /// Products or families that provide it.
     #[serde(default)]
     pub provided_by: Vec<Str>,
+    /// The feature a source names as its replacement (Cloud Voicemail for Exchange UM).
+    #[serde(default)]
+    pub replaced_by: Option<Replacement>,
     #[serde(default)]
     pub aliases: Aliases,
+    pub sources: Vec<Cite>,
+}
+
+/// A documented replacement of a feature.
+#[derive(Debug, Deserialize)]
+#[serde(rename_all = "kebab-case", deny_unknown_fields)]
+pub struct Replacement {
+    pub feature: Str,
+    /// What the source says, in English.
+    pub says: String,
     pub sources: Vec<Cite>,
 }
 

@@ -1,5 +1,7 @@
-//! `interop ask`: an answer as text (verdict first, then the reasons as a tree with their
-//! sources, then the fixes), as JSON (product.md's fields), or as Markdown.
+//! `interop ask`: an answer as text — short by default (the verdict, the reading, one line per
+//! deciding reason with a short source reference, the best fix), whole with `--explain` (every
+//! reason as a tree with its quotes, the fixes, the prerequisites, the disagreements) — as JSON
+//! (product.md's fields, everything whatever the mode), or as Markdown.
 
 use std::fmt::Write as _;
 
@@ -145,6 +147,17 @@ fn change_text(kb: &KnowledgeBase, c: &crate::engine::Change) -> String {
     }
 }
 
+/// A change in few words: "Exchange Server 2010 → Exchange Server 2019", "the Lync/SfB client:
+/// Skype for Business client".
+fn change_short(kb: &KnowledgeBase, c: &crate::engine::Change) -> String {
+    let to = &kb.products[c.to].name;
+    if c.from.is_empty() {
+        format!("{}: {to}", kb.roles[c.role].name)
+    } else {
+        format!("{} → {to}", describe_set(kb, c.role, &c.from))
+    }
+}
+
 fn feature_text(kb: &KnowledgeBase, a: &Answer, fa: &FeatureAnswer, s: &Style, out: &mut String) {
     let ev = &fa.evaluation;
     let _ = writeln!(out, "{}", headline(kb, a, fa, s));
@@ -154,6 +167,12 @@ fn feature_text(kb: &KnowledgeBase, a: &Answer, fa: &FeatureAnswer, s: &Style, o
         let _ = writeln!(out, "\nWhy:");
         for r in &ev.reasons {
             reason_text(kb, r, 0, out, s);
+        }
+    }
+    if let (Some((f, v)), Some(r)) = (fa.replacement, kb.features[ev.feature].replaced_by.as_ref()) {
+        let _ = writeln!(out, "\nInstead: {} → {} ({})", kb.features[f].name, v.word(), r.says);
+        for c in &r.sources {
+            let _ = writeln!(out, "    {}source: {}{}", s.dim, cite_text(kb, c), s.reset);
         }
     }
     if !fa.suggestions.is_empty() {
@@ -257,6 +276,217 @@ fn reading_text(a: &Answer, s: &Style, out: &mut String) {
             words.join(", ")
         );
     }
+}
+
+/// A short reference to where a fact is said: the document and the section.
+fn cite_short(kb: &KnowledgeBase, cites: &[Cite]) -> String {
+    let Some(c) = cites.first() else { return String::new() };
+    let mut s = format!("{}, “{}”", kb.sources[c.doc].id, c.section);
+    if c.inferred.is_some() {
+        s.push_str(" (inferred)");
+    }
+    if cites.len() > 1 {
+        let _ = write!(s, " +{}", cites.len() - 1);
+    }
+    s
+}
+
+fn mark(r: &Reason) -> &'static str {
+    match (r.outcome, r.polarity) {
+        (Outcome::Holds, _) => "✓",
+        (Outcome::Fails, _) => "✗",
+        (Outcome::Partly, _) => "?",
+        (Outcome::Note, _) => "·",
+    }
+}
+
+/// The reasons that decide a verdict: what fails for `no`, what depends on the unstated for
+/// `conditional`, what makes it work for `yes`, the gap for `unknown`.
+fn deciding(ev: &crate::engine::Evaluation) -> Vec<&Reason> {
+    let pick = |o: Outcome| ev.reasons.iter().filter(move |r| r.outcome == o);
+    let mut out = deciding_all(ev, pick);
+    // A required feature that fails only for a reason already given says nothing new.
+    let given: Vec<&str> = out
+        .iter()
+        .filter(|r| r.because.is_empty())
+        .map(|r| r.id.as_str())
+        .collect();
+    out.retain(|r| r.because.is_empty() || !r.because.iter().all(|b| given.contains(&b.id.as_str())));
+    out
+}
+
+fn deciding_all<'e, I: Iterator<Item = &'e Reason>>(
+    ev: &'e crate::engine::Evaluation,
+    pick: impl Fn(Outcome) -> I,
+) -> Vec<&'e Reason> {
+    match ev.verdict {
+        Verdict::No => pick(Outcome::Fails).collect(),
+        Verdict::Conditional => {
+            let partly: Vec<&Reason> = pick(Outcome::Partly).collect();
+            if partly.is_empty() {
+                // A condition a source puts: the fact that puts it.
+                ev.reasons
+                    .iter()
+                    .filter(|r| r.here.as_deref().is_some_and(|h| h.starts_with("on condition")))
+                    .collect()
+            } else {
+                partly
+            }
+        }
+        Verdict::Yes => pick(Outcome::Holds)
+            .filter(|r| r.polarity != Polarity::Forbids)
+            .take(2)
+            .collect(),
+        Verdict::Unknown => {
+            let notes: Vec<&Reason> = pick(Outcome::Note).collect();
+            if notes.is_empty() {
+                pick(Outcome::Partly).collect()
+            } else {
+                notes
+            }
+        }
+    }
+}
+
+fn short_reason(kb: &KnowledgeBase, r: &Reason, pad: &str, out: &mut String, s: &Style) {
+    let color = match r.outcome {
+        Outcome::Holds => s.yes,
+        Outcome::Fails => s.no,
+        Outcome::Partly | Outcome::Note => s.warn,
+    };
+    let mut line = format!("{pad}{color}{}{} {}", mark(r), s.reset, r.says);
+    if let Some(h) = &r.here {
+        let _ = write!(line, " — {h}");
+    }
+    let src = cite_short(kb, &r.sources);
+    if !src.is_empty() && r.because.is_empty() {
+        let _ = write!(line, "  {}[{src}]{}", s.dim, s.reset);
+    }
+    let _ = writeln!(out, "{line}");
+    // A required feature that fails: why, one level down.
+    for b in r
+        .because
+        .iter()
+        .filter(|b| matches!(b.outcome, Outcome::Fails | Outcome::Partly))
+        .take(2)
+    {
+        short_reason(kb, b, &format!("{pad}    "), out, s);
+    }
+}
+
+fn short_feature(kb: &KnowledgeBase, a: &Answer, fa: &FeatureAnswer, s: &Style, out: &mut String) {
+    let ev = &fa.evaluation;
+    let _ = writeln!(out, "{}", headline(kb, a, fa, s));
+    reading_text(a, s, out);
+    let _ = writeln!(out, "{}as of {}{}", s.dim, a.as_of, s.reset);
+    if !a.unknown_versions.is_empty() {
+        // Nothing is known of the version: nothing else decides.
+        let _ = writeln!(
+            out,
+            "\nWhy:\n  · no source covers {}: the knowledge base does not have it",
+            a.unknown_versions.join(" or ")
+        );
+        return;
+    }
+    let why = deciding(ev);
+    if !why.is_empty() {
+        let _ = writeln!(out, "\nWhy:");
+        for r in &why {
+            short_reason(kb, r, "  ", out, s);
+        }
+    }
+    let mut fixes: Vec<String> = Vec::new();
+    if let Some((f, v)) = fa.replacement {
+        fixes.push(format!(
+            "use {} instead, the documented replacement ⇒ {}",
+            kb.features[f].name,
+            v.word()
+        ));
+    }
+    fixes.extend(fa.suggestions.iter().map(|f| {
+        let changes: Vec<String> = f.changes.iter().map(|c| change_short(kb, c)).collect();
+        format!("{} ⇒ {}", changes.join(", "), f.result.word())
+    }));
+    if let Some((first, rest)) = fixes.split_first() {
+        let _ = writeln!(out, "\nFix: {first}");
+        if let Some(second) = rest.first() {
+            let _ = writeln!(out, " or: {second}");
+        }
+        if rest.len() > 1 {
+            let _ = writeln!(out, "     ({} more with --explain)", rest.len() - 1);
+        }
+    } else if matches!(ev.verdict, Verdict::No | Verdict::Conditional) && a.unknown_versions.is_empty() {
+        let _ = writeln!(out, "\nNo change of product makes it work.");
+    }
+    if a.kind == Kind::Needs && !fa.steps.is_empty() {
+        let _ = writeln!(out, "\nPrerequisites, in order:");
+        for (i, &st) in fa.steps.iter().enumerate() {
+            let step = &kb.steps[st];
+            let _ = writeln!(out, "  {}. {} ({})", i + 1, step.title, kb.roles[step.on].name);
+        }
+    }
+    // Disagreements that bear on this topology in particular; the general ones are counted.
+    // Disagreements about the products the question names (every role they are about is
+    // stated, and meets them); the others are counted.
+    let u = &kb.universe;
+    let names_stated = |c: usize| {
+        kb.conflicts[c].when.as_ref().is_some_and(|w| {
+            w.region.cubes().iter().any(|cube| {
+                let about: Vec<usize> = (0..kb.roles.len()).filter(|&r| !u.is_free(cube, r)).collect();
+                !about.is_empty()
+                    && about.iter().all(|&r| !u.is_free(&a.topology, r))
+                    && !u.is_empty(&cube.intersect(&a.topology))
+            })
+        })
+    };
+    let (specific, general): (Vec<usize>, Vec<usize>) = fa.conflicts.iter().partition(|&&c| names_stated(c));
+    for &ci in &specific {
+        let _ = writeln!(
+            out,
+            "\n{}Sources disagree:{} {}",
+            s.warn, s.reset, kb.conflicts[ci].topic
+        );
+    }
+    let mut more: Vec<String> = Vec::new();
+    if ev.reasons.len() > why.len() {
+        more.push(format!("{} reasons in all, with their quotes", ev.reasons.len()));
+    }
+    if a.kind != Kind::Needs && !fa.steps.is_empty() && ev.verdict != Verdict::No {
+        more.push(format!("{} prerequisite steps", fa.steps.len()));
+    }
+    if !general.is_empty() || !specific.is_empty() {
+        more.push(format!(
+            "{} disagreement{} between sources",
+            general.len() + specific.len(),
+            if general.len() + specific.len() == 1 { "" } else { "s" }
+        ));
+    }
+    if !fa.limits.is_empty() && ev.verdict != Verdict::No {
+        more.push(format!(
+            "{} documented limit{}",
+            fa.limits.len(),
+            if fa.limits.len() == 1 { "" } else { "s" }
+        ));
+    }
+    if !more.is_empty() {
+        let _ = writeln!(out, "\n{}More with --explain: {}.{}", s.dim, more.join(", "), s.reset);
+    }
+}
+
+/// The answer as short text: for a check, why or needs question, what decides it.
+#[must_use]
+pub fn short(kb: &KnowledgeBase, a: &Answer, s: &Style) -> String {
+    if !matches!(a.kind, Kind::Check | Kind::Why | Kind::Needs) {
+        return text(kb, a, s);
+    }
+    let mut out = String::new();
+    for (i, fa) in a.features.iter().enumerate() {
+        if i > 0 {
+            out.push_str("\n----\n\n");
+        }
+        short_feature(kb, a, fa, s, &mut out);
+    }
+    out
 }
 
 /// The answer as text.
@@ -402,8 +632,14 @@ fn feature_json(kb: &KnowledgeBase, fa: &FeatureAnswer) -> Value {
         "conditions": ev.conditions,
         "caveats": ev.caveats,
         "reasons": ev.reasons.iter().map(|r| reason_json(kb, r)).collect::<Vec<_>>(),
-        "fix_note": (fa.suggestions.is_empty() && matches!(ev.verdict, Verdict::No | Verdict::Conditional))
+        "fix_note": (fa.suggestions.is_empty() && fa.replacement.is_none() && matches!(ev.verdict, Verdict::No | Verdict::Conditional))
             .then_some("no change of product makes it work"),
+        "replacement": fa.replacement.zip(f.replaced_by.as_ref()).map(|((r, v), by)| json!({
+            "feature": { "id": kb.features[r].id, "name": kb.features[r].name },
+            "verdict": v,
+            "says": by.says,
+            "sources": by.sources.iter().map(|c| cite_json(kb, c)).collect::<Vec<_>>(),
+        })),
         "suggestions": fa.suggestions.iter().map(|s| json!({
             "changes": s.changes.iter().map(|c| json!({
                 "role": kb.roles[c.role].id,
