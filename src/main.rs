@@ -16,6 +16,8 @@ use interop::query;
 use interop::views::answer::Style;
 use interop::views::{self, Format};
 
+mod repl;
+
 const EXIT_HELP: &str = "\
 Exit status:
   0  success (for `ask`: yes or conditional)
@@ -39,8 +41,9 @@ struct Cli {
     #[arg(long, global = true, value_enum, default_value_t = ColorChoice::Auto)]
     color: ColorChoice,
 
+    /// Without a command, the interactive shell (`interop repl`).
     #[command(subcommand)]
-    command: Command,
+    command: Option<Command>,
 }
 
 #[derive(Clone, Copy, PartialEq, Eq, ValueEnum)]
@@ -73,6 +76,16 @@ enum ColorChoice {
 
 #[derive(Subcommand)]
 enum Command {
+    /// The interactive shell: set a deployment with `use`, then ask questions that leave it out
+    /// (also what `interop` alone starts).
+    #[command(after_long_help = "Examples:
+  interop repl
+  printf 'use Exchange 2013 and SfB Server 2015\\ndoes high-resolution photo work?\\n' | interop repl
+
+Commands: use, env, clear, as of, why [N], fix, sources, matrix, features, products, help, quit.
+History is kept in $XDG_STATE_HOME/interop/history; INTEROP_HISTORY names another file, or
+none when empty.")]
+    Repl,
     /// Answer a question: the verdict, every reason with its source, and what would make it work.
     #[command(after_long_help = "Examples:
   interop ask \"does high-resolution photo work with Exchange 2010 and Lync 2010?\"
@@ -183,7 +196,7 @@ fn main() -> ExitCode {
         color_err,
         color_out,
         width,
-        explain: matches!(cli.command, Command::Ask { explain: true, .. }),
+        explain: matches!(cli.command, Some(Command::Ask { explain: true, .. })),
     };
     let mut out = String::new();
     let outcome = run(&cli, &ctx, &mut out);
@@ -219,7 +232,7 @@ fn use_color(choice: ColorChoice, terminal: bool) -> bool {
 fn load(cli: &Cli) -> Result<KnowledgeBase, LoadError> {
     match (&cli.data, &cli.command) {
         (Some(dir), _) => kb::load_dir(dir),
-        (None, Command::Kb { .. }) => kb::load_embedded(),
+        (None, Some(Command::Kb { .. })) => kb::load_embedded(),
         // The shipped data is checked whole by the test suite: answers skip those checks.
         (None, _) => kb::load_embedded_for_answers(),
     }
@@ -242,9 +255,9 @@ fn run(cli: &Cli, ctx: &Ctx, out: &mut String) -> Outcome {
     let kb = match load(cli) {
         Ok(kb) => std::mem::ManuallyDrop::new(kb),
         Err(e) => {
-            if let Command::Kb {
+            if let Some(Command::Kb {
                 command: KbCommand::Check { format: Format::Json },
-            } = &cli.command
+            }) = &cli.command
             {
                 let problems: Vec<_> = e.diagnostics.iter().map(|d| d.to_json(&e.files)).collect();
                 let v = serde_json::json!({ "ok": false, "problems": problems });
@@ -255,7 +268,11 @@ fn run(cli: &Cli, ctx: &Ctx, out: &mut String) -> Outcome {
             return Outcome::BadInput;
         }
     };
-    match &cli.command {
+    let Some(command) = &cli.command else {
+        return repl::run(&kb, ctx);
+    };
+    match command {
+        Command::Repl => return repl::run(&kb, ctx),
         Command::Ask {
             question,
             as_of,

@@ -16,6 +16,8 @@ mod grammar;
 mod ask;
 // Short answers, their explanations, the reasons shown and the order of fixes; dated facts.
 mod answers;
+// The interactive shell, through a pipe and a pseudo-terminal.
+mod repl;
 // The misreading suite: qualifiers and versions bind to the product they qualify.
 mod reading;
 // The paraphrase corpus: questions written apart from the aliases, scored against the table.

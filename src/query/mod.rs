@@ -943,6 +943,58 @@ impl Parse<'_> {
 /// diagnostic with a caret under the question.
 #[allow(clippy::result_large_err, clippy::too_many_lines)] // one per question, on the way to the user
 pub fn parse(kb: &KnowledgeBase, index: &NameIndex, text: &str) -> Result<Question, Diagnostic> {
+    parse_as(kb, index, text, false)
+}
+
+/// Read a deployment alone ("Exchange 2013 and Skype for Business Server 2015 with the Lync
+/// 2013 client"), as a REPL's `use` gives it: the products, versions and qualifiers of a
+/// question, and no feature.
+///
+/// # Errors
+/// As [`parse`]; and a text that names a feature, or no product at all.
+#[allow(clippy::result_large_err)]
+pub fn parse_topology(kb: &KnowledgeBase, index: &NameIndex, text: &str) -> Result<Question, Diagnostic> {
+    let q = parse_as(kb, index, text, true)?;
+    if let Some(f) = q.features.first() {
+        return Err(Diagnostic::new(format!("`{}` is a feature, not a product", f.text))
+            .at(0, f.span.clone())
+            .label("a deployment names products")
+            .note("set the products with `use`, then ask about the feature: `does high-resolution photo work?`"));
+    }
+    if q.topology.is_empty() && q.unknown_versions.is_empty() {
+        return Err(Diagnostic::new("no product here")
+            .at(0, 0..text.len())
+            .note("for example: use Exchange 2013 and Skype for Business Server 2015 with the Lync 2013 client"));
+    }
+    Ok(q)
+}
+
+/// A question with the products of an environment it does not name itself: a session's
+/// deployment fills the roles the question leaves out ("does high-resolution photo work?"),
+/// and a role the question names is the question's ("…with the Lync 2010 client?").
+pub fn with_environment(kb: &KnowledgeBase, q: &mut Question, env: &Question) {
+    let roles = |m: &Mention| -> Vec<Option<usize>> { m.entities.iter().map(|e| e.role(kb)).collect() };
+    let named: Vec<Option<usize>> = q.topology.iter().flat_map(roles).collect();
+    let named_modes = q.topology.iter().any(|m| roles(m).iter().all(Option::is_none));
+    for m in &env.topology {
+        let rs = roles(m);
+        let free = if rs.iter().all(Option::is_none) {
+            // A mode or a column alone ("all online"): unless the question has its own.
+            !named_modes
+        } else {
+            rs.iter().flatten().all(|r| !named.contains(&Some(*r)))
+        };
+        if free {
+            q.topology.push(m.clone());
+        }
+    }
+    if q.unknown_versions.is_empty() {
+        q.unknown_versions.clone_from(&env.unknown_versions);
+    }
+}
+
+#[allow(clippy::result_large_err, clippy::too_many_lines)]
+fn parse_as(kb: &KnowledgeBase, index: &NameIndex, text: &str, topology_only: bool) -> Result<Question, Diagnostic> {
     if text.len() > MAX_QUESTION_BYTES {
         let mut cut = MAX_QUESTION_BYTES;
         while !text.is_char_boundary(cut) {
@@ -1074,6 +1126,17 @@ pub fn parse(kb: &KnowledgeBase, index: &NameIndex, text: &str) -> Result<Questi
         _ => (Vec::new(), topology_mentions),
     };
     let unknown_versions = p.unknown.clone();
+    if topology_only {
+        return Ok(Question {
+            text: text.to_owned(),
+            kind: Kind::WhatWorks,
+            features: found,
+            topology: from.into_iter().chain(topology).collect(),
+            from: Vec::new(),
+            unknown_versions,
+            reading,
+        });
+    }
     if kind != Kind::Diff && found.is_empty() {
         if listing || topology.is_empty() && !unknown_versions.is_empty() {
             kind = if negated { Kind::WhatFails } else { Kind::WhatWorks };

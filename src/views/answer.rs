@@ -20,6 +20,8 @@ pub struct Style {
     pub dim: &'static str,
     pub bold: &'static str,
     pub reset: &'static str,
+    /// Number the reasons of a short answer, so that the REPL's `why N` can open one.
+    pub numbered: bool,
 }
 
 impl Style {
@@ -32,6 +34,7 @@ impl Style {
             dim: "",
             bold: "",
             reset: "",
+            numbered: false,
         }
     }
 
@@ -44,6 +47,7 @@ impl Style {
             dim: "\x1b[2m",
             bold: "\x1b[1m",
             reset: "\x1b[0m",
+            numbered: false,
         }
     }
 
@@ -348,13 +352,17 @@ fn deciding_all<'e, I: Iterator<Item = &'e Reason>>(
     }
 }
 
-fn short_reason(kb: &KnowledgeBase, r: &Reason, pad: &str, out: &mut String, s: &Style) {
+fn short_reason(kb: &KnowledgeBase, r: &Reason, number: Option<usize>, pad: &str, out: &mut String, s: &Style) {
     let color = match r.outcome {
         Outcome::Holds => s.yes,
         Outcome::Fails => s.no,
         Outcome::Partly | Outcome::Note => s.warn,
     };
-    let mut line = format!("{pad}{color}{}{} {}", mark(r), s.reset, r.says);
+    let n = number
+        .filter(|_| s.numbered)
+        .map(|n| format!("{n}. "))
+        .unwrap_or_default();
+    let mut line = format!("{pad}{n}{color}{}{} {}", mark(r), s.reset, r.says);
     if let Some(h) = &r.here {
         let _ = write!(line, " — {h}");
     }
@@ -370,7 +378,7 @@ fn short_reason(kb: &KnowledgeBase, r: &Reason, pad: &str, out: &mut String, s: 
         .filter(|b| matches!(b.outcome, Outcome::Fails | Outcome::Partly))
         .take(2)
     {
-        short_reason(kb, b, &format!("{pad}    "), out, s);
+        short_reason(kb, b, None, &format!("{pad}    "), out, s);
     }
 }
 
@@ -389,10 +397,16 @@ fn short_feature(kb: &KnowledgeBase, a: &Answer, fa: &FeatureAnswer, s: &Style, 
         return;
     }
     let why = deciding(ev);
+    /// At most this many reasons in a short answer.
+    const SHOWN: usize = 4;
     if !why.is_empty() {
         let _ = writeln!(out, "\nWhy:");
-        for r in &why {
-            short_reason(kb, r, "  ", out, s);
+        for r in why.iter().take(SHOWN) {
+            let n = ev.reasons.iter().position(|x| std::ptr::eq(x, *r)).map(|i| i + 1);
+            short_reason(kb, r, n, "  ", out, s);
+        }
+        if why.len() > SHOWN {
+            let _ = writeln!(out, "  … and {} more like them", why.len() - SHOWN);
         }
     }
     let mut fixes: Vec<String> = Vec::new();
@@ -471,6 +485,87 @@ fn short_feature(kb: &KnowledgeBase, a: &Answer, fa: &FeatureAnswer, s: &Style, 
     if !more.is_empty() {
         let _ = writeln!(out, "\n{}More with --explain: {}.{}", s.dim, more.join(", "), s.reset);
     }
+}
+
+/// One reason of an answer (the `n`-th of its first feature, from 1) in full: what it says,
+/// how it meets the topology, each source with its quote, translation and URL, and what a
+/// required feature fails on.
+#[must_use]
+pub fn reason_full(kb: &KnowledgeBase, a: &Answer, n: usize, s: &Style) -> Option<String> {
+    let r = a.features.first()?.evaluation.reasons.get(n.checked_sub(1)?)?;
+    let mut out = String::new();
+    reason_text(kb, r, 0, &mut out, s);
+    Some(out)
+}
+
+/// Every verified change that makes an answer `yes`, and the documented replacement.
+#[must_use]
+pub fn fixes_full(kb: &KnowledgeBase, a: &Answer) -> String {
+    let mut out = String::new();
+    for fa in &a.features {
+        let name = &kb.features[fa.evaluation.feature].name;
+        if let Some((f, v)) = fa.replacement {
+            let _ = writeln!(
+                out,
+                "  use {} instead of {name}, the documented replacement ⇒ {}",
+                kb.features[f].name,
+                v.word()
+            );
+        }
+        for (i, f) in fa.suggestions.iter().enumerate() {
+            let changes: Vec<String> = f.changes.iter().map(|c| change_short(kb, c)).collect();
+            let _ = writeln!(out, "  {}. {} ⇒ {}", i + 1, changes.join(", "), f.result.word());
+        }
+        if fa.replacement.is_none() && fa.suggestions.is_empty() {
+            let _ = writeln!(
+                out,
+                "  {}",
+                if fa.evaluation.verdict == Verdict::Yes {
+                    format!("{name} already works")
+                } else {
+                    "no change of product makes it work".to_owned()
+                }
+            );
+        }
+    }
+    out
+}
+
+/// The documents an answer rests on: each once, with its title, date and where to read it.
+#[must_use]
+pub fn sources_list(kb: &KnowledgeBase, a: &Answer) -> String {
+    fn walk<'a>(r: &'a Reason, out: &mut Vec<&'a Cite>) {
+        out.extend(&r.sources);
+        for b in &r.because {
+            walk(b, out);
+        }
+    }
+    let mut cites: Vec<&Cite> = Vec::new();
+    for fa in &a.features {
+        for r in &fa.evaluation.reasons {
+            walk(r, &mut cites);
+        }
+        for &c in &fa.conflicts {
+            cites.extend(kb.conflicts[c].claims.iter().flat_map(|cl| &cl.sources));
+        }
+        if let Some(by) = &kb.features[fa.evaluation.feature].replaced_by {
+            cites.extend(&by.sources);
+        }
+    }
+    let mut docs: Vec<usize> = Vec::new();
+    for c in cites {
+        if !docs.contains(&c.doc) {
+            docs.push(c.doc);
+        }
+    }
+    let mut out = String::new();
+    for d in docs {
+        let src = &kb.sources[d];
+        let date = src.date.map(|d| format!(", {d}")).unwrap_or_default();
+        let _ = writeln!(out, "  {}: {}{date}", src.id, src.title);
+        let _ = writeln!(out, "      {}", src.url.as_deref().unwrap_or(&src.file));
+    }
+    out
 }
 
 /// The answer as short text: for a check, why or needs question, what decides it.
