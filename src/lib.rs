@@ -9,10 +9,12 @@
 
 pub mod diag;
 pub mod engine;
+pub mod env;
 pub mod expr;
 pub mod graph;
 pub mod kb;
 pub mod names;
+pub mod plan;
 pub mod query;
 pub mod region;
 pub mod text;

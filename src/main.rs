@@ -16,6 +16,7 @@ use interop::query;
 use interop::views::answer::Style;
 use interop::views::{self, Format};
 
+mod commands;
 mod repl;
 
 const EXIT_HELP: &str = "\
@@ -139,11 +140,90 @@ line gives {\"question\", \"line\", \"error\"} on stdout, so that answers stay i
         #[arg(long, short, value_enum, default_value_t = Format::Text)]
         format: Format,
     },
+    /// A plan for a deployment: every feature's verdict, what is unavailable and what would
+    /// bring it, the prerequisites in order with their commands, caveats and sources.
+    #[command(after_long_help = "Examples:
+  interop plan Exchange 2016 and Skype for Business Server 2015 with the SfB client
+  interop plan --env contoso.toml --format html -o plan.html
+  interop plan --env contoso.toml -o plan.md --force")]
+    Plan {
+        /// The deployment, written as in questions.
+        #[arg(num_args = 0.., value_name = "TOPOLOGY", required_unless_present = "env", conflicts_with = "env")]
+        topology: Vec<String>,
+        /// An environment file (the book's "Environment files" page): its deployment, and what
+        /// it declares checked against each step.
+        #[arg(long, value_name = "FILE")]
+        env: Option<PathBuf>,
+        #[arg(long, value_parser = parse_date, value_name = "DATE")]
+        as_of: Option<jiff::civil::Date>,
+        #[arg(long, short, value_enum, default_value_t = PlanFormat::Md)]
+        format: PlanFormat,
+        /// Write to this file (whole or not at all) instead of stdout.
+        #[arg(long, short, value_name = "FILE")]
+        output: Option<PathBuf>,
+        /// Replace the output file if it exists.
+        #[arg(long, requires = "output")]
+        force: bool,
+    },
+    /// Judge an environment file against every prerequisite that applies to its deployment.
+    #[command(after_long_help = "Examples:
+  interop check contoso.toml
+  interop check contoso.toml --format json
+
+Exit status: 0 every check passes, 1 some fail or are not declared, 2 bad input.")]
+    Check {
+        env: PathBuf,
+        #[arg(long, value_parser = parse_date, value_name = "DATE")]
+        as_of: Option<jiff::civil::Date>,
+        #[arg(long, short, value_enum, default_value_t = AnswerFormat::Text)]
+        format: AnswerFormat,
+    },
+    /// What a migration gains, loses and changes, feature by feature.
+    #[command(after_long_help = "Examples:
+  interop diff \"Exchange 2010 and Lync Server 2013\" \"Exchange 2016 and Skype for Business Server 2015\"
+  interop diff before.toml after.toml --format json")]
+    Diff {
+        /// The deployment before: written as in questions, or an environment file.
+        from: String,
+        /// The deployment after.
+        to: String,
+        #[arg(long, value_parser = parse_date, value_name = "DATE")]
+        as_of: Option<jiff::civil::Date>,
+        #[arg(long, short, value_enum, default_value_t = AnswerFormat::Text)]
+        format: AnswerFormat,
+    },
+    /// The dependency graph: features, what provides them, the rules and steps they need.
+    #[command(after_long_help = "Examples:
+  interop graph --feature unified-contact-store
+  interop graph --format svg -o graph.svg   (needs Graphviz's `dot`)")]
+    Graph {
+        /// Only what this feature leads to (an id or a name).
+        #[arg(long, value_name = "FEATURE")]
+        feature: Option<String>,
+        #[arg(long, short, value_enum, default_value_t = GraphFormat::Dot)]
+        format: GraphFormat,
+        #[arg(long, short, value_name = "FILE")]
+        output: Option<PathBuf>,
+        #[arg(long, requires = "output")]
+        force: bool,
+    },
     /// Work with the knowledge base itself.
     Kb {
         #[command(subcommand)]
         command: KbCommand,
     },
+}
+
+#[derive(Clone, Copy, PartialEq, Eq, ValueEnum)]
+enum PlanFormat {
+    Md,
+    Html,
+}
+
+#[derive(Clone, Copy, PartialEq, Eq, ValueEnum)]
+enum GraphFormat {
+    Dot,
+    Svg,
 }
 
 #[derive(Subcommand)]
@@ -311,6 +391,39 @@ fn run(cli: &Cli, ctx: &Ctx, out: &mut String) -> Outcome {
         }
         Command::Features { format } => out.push_str(&views::catalog::features(&kb, *format, ctx.width)),
         Command::Products { format } => out.push_str(&views::catalog::products(&kb, *format, ctx.width)),
+        Command::Plan {
+            topology,
+            env,
+            as_of,
+            format,
+            output,
+            force,
+        } => {
+            return commands::plan(
+                &kb,
+                ctx,
+                topology,
+                env.as_deref(),
+                *as_of,
+                *format,
+                output.as_deref(),
+                *force,
+                out,
+            );
+        }
+        Command::Check { env, as_of, format } => return commands::check(&kb, ctx, env, *as_of, *format, out),
+        Command::Diff {
+            from,
+            to,
+            as_of,
+            format,
+        } => return commands::diff(&kb, ctx, from, to, *as_of, *format, out),
+        Command::Graph {
+            feature,
+            format,
+            output,
+            force,
+        } => return commands::graph(&kb, ctx, feature.as_deref(), *format, output.as_deref(), *force, out),
         Command::Kb {
             command: KbCommand::Check { format },
         } => {

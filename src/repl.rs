@@ -36,6 +36,12 @@ const COMMANDS: &[(&str, &str, &str)] = &[
         "use Exchange 2013 and Skype for Business Server 2015 with the Lync 2013 client",
     ),
     ("env", "show the session's deployment and date", "env"),
+    ("plan", "a plan for the session's deployment (Markdown)", "plan"),
+    (
+        "check",
+        "judge the environment file `use` read against every prerequisite",
+        "use contoso.toml, then check",
+    ),
     ("clear", "forget the session's deployment", "clear"),
     (
         "as of",
@@ -72,6 +78,8 @@ enum Step {
     Quiet,
     /// A bad line: this diagnostic, against this text.
     Bad(Diagnostic, String),
+    /// A bad file the line named: this diagnostic, against it.
+    BadFile(Diagnostic, SourceText),
     Quit,
 }
 
@@ -80,6 +88,8 @@ struct Session<'k> {
     kb: &'k KnowledgeBase,
     index: NameIndex,
     env: Option<Question>,
+    /// The environment file `use FILE.toml` read, if the deployment came from one.
+    env_file: Option<interop::env::Environment>,
     as_of: Option<jiff::civil::Date>,
     last: Option<Answer>,
     style: Style,
@@ -118,6 +128,7 @@ impl Session<'_> {
             )),
             "clear" if rest.is_empty() => {
                 self.env = None;
+                self.env_file = None;
                 Step::Say("deployment: none\n".into())
             }
             "use" if args.is_empty() => Step::Bad(
@@ -126,9 +137,60 @@ impl Session<'_> {
                 ),
                 line.to_owned(),
             ),
+            "use" if std::path::Path::new(args).extension().is_some_and(|x| x == "toml") => {
+                let text = match std::fs::read_to_string(args) {
+                    Ok(t) => t,
+                    Err(e) => {
+                        return Step::Bad(
+                            Diagnostic::new(format!("cannot read the environment file `{args}`: {e}")),
+                            line.to_owned(),
+                        );
+                    }
+                };
+                match interop::env::parse(self.kb, &self.index, args, &text) {
+                    Ok(e) => {
+                        self.env = Some(e.topology.clone());
+                        self.env_file = Some(e);
+                        Step::Say(format!(
+                            "deployment: {} (from {args})\n",
+                            self.env_text().unwrap_or_default()
+                        ))
+                    }
+                    Err(d) => Step::BadFile(
+                        d,
+                        SourceText {
+                            name: args.to_owned(),
+                            text,
+                        },
+                    ),
+                }
+            }
+            "plan" if rest.is_empty() => match &self.env {
+                Some(env) => {
+                    let p = interop::plan::build(self.kb, env, self.env_file.as_ref(), self.date());
+                    Step::Say(views::plan::markdown(self.kb, &p))
+                }
+                None => Step::Bad(
+                    Diagnostic::new("no deployment: `use` one first")
+                        .note("for example: use Exchange 2013 and Skype for Business Server 2015"),
+                    line.to_owned(),
+                ),
+            },
+            "check" if rest.is_empty() => match &self.env_file {
+                Some(e) => {
+                    let p = interop::plan::build(self.kb, &e.topology, Some(e), self.date());
+                    Step::Say(views::plan::check_text(self.kb, &p))
+                }
+                None => Step::Bad(
+                    Diagnostic::new("`check` judges an environment file: `use FILE.toml` first")
+                        .note("the book's \"Environment files\" page shows one"),
+                    line.to_owned(),
+                ),
+            },
             "use" => match query::parse_topology(self.kb, &self.index, args) {
                 Ok(env) => {
                     self.env = Some(env);
+                    self.env_file = None;
                     Step::Say(format!("deployment: {}\n", self.env_text().unwrap_or_default()))
                 }
                 Err(d) => Step::Bad(shift(d, rest_at), line.to_owned()),
@@ -405,6 +467,7 @@ pub(crate) fn run(kb: &KnowledgeBase, ctx: &Ctx) -> Outcome {
         kb,
         index: NameIndex::build(kb),
         env: None,
+        env_file: None,
         as_of: None,
         last: None,
         style: Style {
@@ -463,6 +526,11 @@ fn scripted(session: &mut Session<'_>, ctx: &Ctx) -> Outcome {
             Step::Bad(d, text) => {
                 let _ = stdout.flush();
                 bad(ctx, d, text);
+                outcome = Outcome::BadInput;
+            }
+            Step::BadFile(d, file) => {
+                let _ = stdout.flush();
+                report(ctx, &[file], &[d]);
                 outcome = Outcome::BadInput;
             }
             Step::Quit => break,
@@ -525,6 +593,7 @@ fn interactive(session: &mut Session<'_>, ctx: &Ctx) -> Outcome {
                     }
                     Step::Quiet => {}
                     Step::Bad(d, text) => bad(ctx, d, text),
+                    Step::BadFile(d, file) => report(ctx, &[file], &[d]),
                     Step::Quit => break,
                 }
             }

@@ -1,7 +1,10 @@
-//! The walkthroughs of the book's data-format page, run as written: each edit applied to a
-//! copy of `data/`, each command run on it and its output compared with the page.
+//! The book's walkthroughs, run as written: the data-format page's edits applied to a copy of
+//! `data/`, the environment-file page's examples written out, each command run and its output
+//! compared with the page.
 
-use crate::common::interop;
+use std::path::Path;
+
+use crate::common::interop_in;
 
 /// A step of a walkthrough.
 enum Step {
@@ -51,9 +54,14 @@ fn steps(page: &str) -> Vec<Step> {
                 }
             }
             "toml" | "text" => {
-                let Some(head) = block.first().and_then(|h| h.strip_prefix("# data/")) else {
+                // A block headed by the file it goes to: `# data/products.toml`, `# contoso.toml`.
+                let Some(head) = block.first().and_then(|h| h.strip_prefix("# ")) else {
                     continue;
                 };
+                let path = head.strip_suffix(": replace").unwrap_or(head);
+                if path.contains(' ') || !path.contains('.') {
+                    continue;
+                }
                 let body = &block[1..];
                 if let Some(file) = head.strip_suffix(": replace") {
                     let at = body.iter().position(|l| *l == "# with").expect("a `# with` line");
@@ -75,44 +83,29 @@ fn steps(page: &str) -> Vec<Step> {
     out
 }
 
-#[test]
-fn the_data_format_walkthroughs_work_as_written() {
-    let page = include_str!("../book/src/reference/data-format.md");
-    let walk = &page[page.find("## Walkthroughs").expect("the walkthroughs")..];
-    let steps = steps(walk);
-    assert!(steps.len() >= 12, "only {} steps", steps.len());
-    let dir = tempfile::tempdir().expect("a temporary directory");
-    let data = dir.path().join("mydata");
-    let shipped = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("data");
-    copy(&shipped, &data);
+/// Run the steps of a page in `work`: `# data/FILE` blocks go to `work/mydata/FILE`, `# FILE`
+/// blocks to `work/FILE`, and commands run in `work`. Returns how many commands ran.
+fn run_steps(steps: Vec<Step>, work: &Path) -> usize {
     let mut runs = 0;
     for step in steps {
         match step {
             Step::Add { file, text } => {
-                let path = data.join(&file);
+                let path = place(work, &file);
                 std::fs::create_dir_all(path.parent().expect("a folder")).expect("the folder");
                 let old = std::fs::read_to_string(&path).unwrap_or_default();
-                std::fs::write(&path, format!("{old}\n{text}")).expect("written");
+                let sep = if old.is_empty() { "" } else { "\n" };
+                std::fs::write(&path, format!("{old}{sep}{text}")).expect("written");
             }
             Step::Replace { file, find, with } => {
-                let path = data.join(&file);
+                let path = place(work, &file);
                 let old = std::fs::read_to_string(&path).expect("the file to edit");
                 assert_eq!(old.matches(&find).count(), 1, "`{find}` is not once in {file}");
                 std::fs::write(&path, old.replacen(&find, &with, 1)).expect("written");
             }
             Step::Run { args, expect } => {
                 runs += 1;
-                let args: Vec<&str> = args
-                    .iter()
-                    .map(|a| {
-                        if a == "mydata" {
-                            data.to_str().expect("UTF-8 path")
-                        } else {
-                            a.as_str()
-                        }
-                    })
-                    .collect();
-                let run = interop(&args);
+                let args: Vec<&str> = args.iter().map(String::as_str).collect();
+                let run = interop_in(Some(work), &args, "");
                 let printed: Vec<String> = run
                     .stdout
                     .lines()
@@ -135,11 +128,49 @@ fn the_data_format_walkthroughs_work_as_written() {
                     };
                     at += i + 1;
                 }
-                assert!(!expect.is_empty(), "`interop {}` expects nothing", args.join(" "));
+                // A command shown with no output prints nothing and succeeds.
+                if expect.is_empty() {
+                    assert!(
+                        run.code == 0 && run.stdout.is_empty() && run.stderr.is_empty(),
+                        "`interop {}` should print nothing and succeed: {}{}",
+                        args.join(" "),
+                        run.stdout,
+                        run.stderr
+                    );
+                }
             }
         }
     }
+    runs
+}
+
+fn place(work: &Path, file: &str) -> std::path::PathBuf {
+    match file.strip_prefix("data/") {
+        Some(rest) => work.join("mydata").join(rest),
+        None => work.join(file),
+    }
+}
+
+#[test]
+fn the_data_format_walkthroughs_work_as_written() {
+    let page = include_str!("../book/src/reference/data-format.md");
+    let walk = &page[page.find("## Walkthroughs").expect("the walkthroughs")..];
+    let steps = steps(walk);
+    assert!(steps.len() >= 12, "only {} steps", steps.len());
+    let dir = tempfile::tempdir().expect("a temporary directory");
+    let shipped = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("data");
+    copy(&shipped, &dir.path().join("mydata"));
+    let runs = run_steps(steps, dir.path());
     assert!(runs >= 8, "only {runs} commands");
+}
+
+#[test]
+fn the_environment_file_examples_work_as_written() {
+    let page = include_str!("../book/src/guide/environments.md");
+    let steps = steps(page);
+    let dir = tempfile::tempdir().expect("a temporary directory");
+    let runs = run_steps(steps, dir.path());
+    assert!(runs >= 5, "only {runs} commands");
 }
 
 fn copy(from: &std::path::Path, to: &std::path::Path) {

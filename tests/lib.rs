@@ -18,6 +18,8 @@ mod ask;
 mod answers;
 // The interactive shell, through a pipe and a pseudo-terminal.
 mod repl;
+// Plans, environment checks, migrations and the graph.
+mod plan;
 // The misreading suite: qualifiers and versions bind to the product they qualify.
 mod reading;
 // The paraphrase corpus: questions written apart from the aliases, scored against the table.

@@ -70,6 +70,36 @@ fn a_clean_script_exits_zero_and_quit_stops_it() {
     assert!(run.stdout.starts_with("deployment: none"), "{}", run.stdout);
 }
 
+#[test]
+fn the_shell_plans_and_checks_an_environment_file() {
+    let dir = tempfile::tempdir().expect("a temporary directory");
+    std::fs::write(
+        dir.path().join("env.toml"),
+        "topology = \"Exchange 2016 and Skype for Business Server 2015\"\nsip-domain = \"contoso.com\"\n",
+    )
+    .expect("written");
+    let run = crate::common::interop_in(
+        Some(dir.path()),
+        &["repl"],
+        "check\nuse env.toml\ncheck\nplan\nuse Exchange 2013 and SfB Server 2015\ncheck\n",
+    );
+    assert_eq!(run.code, 2, "two lines need an environment file");
+    assert!(run.stdout.contains("(from env.toml)"), "{}", run.stdout);
+    assert!(run.stdout.contains("not declared"), "{}", run.stdout);
+    assert!(
+        run.stdout
+            .contains("# Integration plan: Exchange Server 2016 + Skype for Business Server 2015"),
+        "{}",
+        run.stdout
+    );
+    assert_eq!(
+        run.stderr.matches("`check` judges an environment file").count(),
+        2,
+        "{}",
+        run.stderr
+    );
+}
+
 #[cfg(unix)]
 mod terminal {
     use std::process::Command;

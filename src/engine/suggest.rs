@@ -5,9 +5,9 @@
 //! pair, then every triple, over the roles that matter to the feature — and the search stops
 //! at the first size that has one, so each fix is minimal. Every fix is re-evaluated and kept
 //! only if the answer becomes `yes`. Among fixes of one size they are ranked as an
-//! administrator would choose: no product retired by the answer's date (those are never
-//! offered), the same deployment (on premises or online) before a move, then the newest
-//! versions first. The roles searched are those the feature involves
+//! administrator would choose: no product retired by the answer's date and no older version
+//! of a product the question names (those are never offered), the same deployment (on
+//! premises or online) before a move, then the newest versions first. The roles searched are those the feature involves
 //! ([`super::eval::involved_roles`]): no fix of SharePoint for the unified contact store.
 
 use jiff::civil::Date;
@@ -86,6 +86,11 @@ pub fn fixes(kb: &KnowledgeBase, feature: usize, t: &Cube, date: Date) -> Vec<Fi
                 .iter()
                 .copied()
                 .filter(|&p| !(retired(kb, p, date) || current.len() == 1 && current[0] == p))
+                // No older version of what the question names: a downgrade is no fix.
+                .filter(|&p| {
+                    !(current.len() == 1
+                        && matches!((kb.products[p].version, kb.products[current[0]].version), (Some(a), Some(b)) if a < b))
+                })
                 .collect();
             c.sort_by_key(|&p| (preference(kb, &current, p), p));
             (r, current, c)

@@ -729,6 +729,26 @@ impl Loader<'_> {
                 checks: s.checks.clone(),
                 configure: s.configure.iter().map(cmd).collect(),
                 verify: s.verify.iter().map(cmd).collect(),
+                tests: s
+                    .tests
+                    .iter()
+                    .filter_map(|t| {
+                        if !crate::env::TESTS.contains(&t.test.get_ref().as_str()) {
+                            let d = Diagnostic::new(format!("unknown test `{}`", t.test.get_ref()))
+                                .at(*f, t.test.span())
+                                .suggest(did_you_mean(t.test.get_ref(), crate::env::TESTS.iter().copied()))
+                                .note(format!("the tests are {}", crate::env::TESTS.join(", ")));
+                            self.diags.push(d);
+                            return None;
+                        }
+                        Some(crate::kb::StepTest {
+                            test: t.test.get_ref().clone(),
+                            min: t.min,
+                            says: t.says.clone(),
+                            fix: t.fix.iter().map(cmd).collect(),
+                        })
+                    })
+                    .collect(),
                 sources,
             });
         }

@@ -349,7 +349,18 @@ pub struct Step {
     pub checks: Vec<String>,
     pub configure: Vec<Command>,
     pub verify: Vec<Command>,
+    /// What `interop check` judges of an environment file.
+    pub tests: Vec<StepTest>,
     pub sources: Vec<Cite>,
+}
+
+/// A test of an environment file ([`crate::env::Environment::judge`]).
+#[derive(Debug, Clone)]
+pub struct StepTest {
+    pub test: String,
+    pub min: Option<i64>,
+    pub says: String,
+    pub fix: Vec<Command>,
 }
 
 #[derive(Debug, Clone)]

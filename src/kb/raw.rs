@@ -414,7 +414,23 @@ pub struct Step {
     pub configure: Vec<Command>,
     #[serde(default)]
     pub verify: Vec<Command>,
+    /// What `interop check` judges of an environment file for this step.
+    #[serde(default)]
+    pub tests: Vec<StepTest>,
     pub sources: Vec<Cite>,
+}
+
+/// A test of an environment file: which test, its threshold, what it checks, and the commands
+/// that fix a failure.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(rename_all = "kebab-case", deny_unknown_fields)]
+pub struct StepTest {
+    pub test: Str,
+    #[serde(default)]
+    pub min: Option<i64>,
+    pub says: String,
+    #[serde(default)]
+    pub fix: Vec<Command>,
 }
 
 /// A command, in the shell it runs in.

@@ -3,7 +3,9 @@
 
 pub mod answer;
 pub mod catalog;
+pub mod graph;
 pub mod matrix;
+pub mod plan;
 
 /// Output formats of the views; each view accepts the ones that make sense for it.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]

@@ -13,7 +13,16 @@ pub(crate) struct Run {
 
 /// Run `interop` with `args`, feeding `stdin`.
 pub(crate) fn interop_with_stdin(args: &[&str], stdin: &str) -> Run {
-    let mut child = Command::new(env!("CARGO_BIN_EXE_interop"))
+    interop_in(None, args, stdin)
+}
+
+/// Run `interop` in a directory (the current one when `None`) with `args`, feeding `stdin`.
+pub(crate) fn interop_in(dir: Option<&std::path::Path>, args: &[&str], stdin: &str) -> Run {
+    let mut cmd = Command::new(env!("CARGO_BIN_EXE_interop"));
+    if let Some(d) = dir {
+        cmd.current_dir(d);
+    }
+    let mut child = cmd
         .args(args)
         .env("NO_COLOR", "1")
         .env("COLUMNS", "80")
