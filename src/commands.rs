@@ -190,6 +190,7 @@ pub(crate) fn check(
                 })
                 .collect();
             let v = serde_json::json!({
+                "schema": views::CHECK_SCHEMA,
                 "topology": engine::describe_cube(kb, &p.topology),
                 "as_of": p.as_of.to_string(),
                 "ok": fail == 0 && undeclared == 0,

@@ -22,7 +22,7 @@ mod repl;
 const EXIT_HELP: &str = "\
 Exit status:
   0  success (for `ask`: yes or conditional)
-  1  for `ask`: no
+  1  for `ask`: no; for `check`: a check fails or is not declared
   2  bad input: an unparsable question, an unknown name, a broken knowledge base
   3  for `ask`: unknown (the knowledge base says nothing about it)";
 
@@ -38,9 +38,13 @@ struct Cli {
     #[arg(long, global = true, value_name = "DIR")]
     data: Option<PathBuf>,
 
-    /// When to use colour: auto follows the terminal and NO_COLOR.
+    /// When to use colour: auto follows the terminal, NO_COLOR, CLICOLOR, CLICOLOR_FORCE and TERM.
     #[arg(long, global = true, value_enum, default_value_t = ColorChoice::Auto)]
     color: ColorChoice,
+
+    /// Fit tables to this many columns (default: the terminal's, else $COLUMNS, else 80).
+    #[arg(long, global = true, value_name = "N", value_parser = clap::value_parser!(u16).range(40..))]
+    width: Option<u16>,
 
     /// Without a command, the interactive shell (`interop repl`).
     #[command(subcommand)]
@@ -208,10 +212,46 @@ Exit status: 0 every check passes, 1 some fail or are not declared, 2 bad input.
         force: bool,
     },
     /// Work with the knowledge base itself.
+    #[command(after_long_help = "Examples:
+  interop kb check
+  interop kb check --data ./data --format json")]
     Kb {
         #[command(subcommand)]
         command: KbCommand,
     },
+    /// Print a completion script for a shell (the commands, options, and the names of features
+    /// and tables where an option takes one).
+    #[command(after_long_help = "Examples:
+  interop completions bash > ~/.local/share/bash-completion/completions/interop
+  interop completions zsh > ~/.zfunc/_interop
+  interop completions fish > ~/.config/fish/completions/interop.fish")]
+    Completions { shell: clap_complete::Shell },
+    /// Print the manual page (roff), generated from this help.
+    #[command(after_long_help = "Examples:
+  interop man > interop.1 && man ./interop.1")]
+    Man,
+    /// Print where interop keeps and reads its files (history, the knowledge base).
+    #[command(after_long_help = "Examples:
+  interop paths")]
+    Paths,
+}
+
+impl Command {
+    /// Whether the command prints JSON (`--format json`).
+    fn json(&self) -> bool {
+        match self {
+            Command::Ask { format, .. } | Command::Check { format, .. } | Command::Diff { format, .. } => {
+                *format == AnswerFormat::Json
+            }
+            Command::Matrix { format, .. } | Command::Features { format } | Command::Products { format } => {
+                *format == Format::Json
+            }
+            Command::Kb {
+                command: KbCommand::Check { format },
+            } => *format == Format::Json,
+            _ => false,
+        }
+    }
 }
 
 #[derive(Clone, Copy, PartialEq, Eq, ValueEnum)]
@@ -255,6 +295,8 @@ struct Ctx {
     width: u16,
     /// Answers in full (`ask --explain`).
     explain: bool,
+    /// The command's output is JSON: its errors are JSON too.
+    json: bool,
 }
 
 fn main() -> ExitCode {
@@ -265,18 +307,14 @@ fn main() -> ExitCode {
             return ExitCode::from(if e.use_stderr() { 2 } else { 0 });
         }
     };
-    let color_err = use_color(cli.color, io::stderr().is_terminal());
-    let width = std::env::var("COLUMNS")
-        .ok()
-        .and_then(|c| c.parse::<u16>().ok())
-        .filter(|w| *w >= 40)
-        .unwrap_or(80);
-    let color_out = use_color(cli.color, io::stdout().is_terminal());
+    let color_err = use_color(cli.color, &io::stderr());
+    let color_out = use_color(cli.color, &io::stdout());
     let ctx = Ctx {
         color_err,
         color_out,
-        width,
+        width: width(cli.width),
         explain: matches!(cli.command, Some(Command::Ask { explain: true, .. })),
+        json: cli.command.as_ref().is_some_and(Command::json),
     };
     let mut out = String::new();
     let outcome = run(&cli, &ctx, &mut out);
@@ -295,18 +333,29 @@ fn main() -> ExitCode {
     })
 }
 
-/// Whether to colour a stream: `auto` means a terminal, `NO_COLOR` unset or empty, and a
-/// `TERM` other than `dumb`.
-fn use_color(choice: ColorChoice, terminal: bool) -> bool {
+/// Whether to colour a stream. `auto` is anstream's rule, as ripgrep and cargo follow it:
+/// `NO_COLOR` (set and not empty) turns colour off, `CLICOLOR_FORCE` on, `CLICOLOR=0` off;
+/// otherwise a terminal whose `TERM` supports colour (not `dumb`).
+fn use_color<S: anstream::stream::RawStream>(choice: ColorChoice, stream: &S) -> bool {
     match choice {
         ColorChoice::Always => true,
         ColorChoice::Never => false,
-        ColorChoice::Auto => {
-            terminal
-                && std::env::var_os("NO_COLOR").is_none_or(|v| v.is_empty())
-                && std::env::var("TERM").map_or(true, |t| t != "dumb")
-        }
+        ColorChoice::Auto => anstream::AutoStream::choice(stream) != anstream::ColorChoice::Never,
     }
+}
+
+/// The width tables fit: `--width`, else the terminal's, else `$COLUMNS`, else 80.
+fn width(flag: Option<u16>) -> u16 {
+    let terminal = || {
+        terminal_size::terminal_size_of(io::stdout())
+            .map(|(terminal_size::Width(w), _)| w)
+            .filter(|_| io::stdout().is_terminal())
+    };
+    let columns = || std::env::var("COLUMNS").ok().and_then(|c| c.trim().parse::<u16>().ok());
+    flag.or_else(terminal)
+        .or_else(columns)
+        .filter(|w| *w >= 40)
+        .unwrap_or(80)
 }
 
 fn load(cli: &Cli) -> Result<KnowledgeBase, LoadError> {
@@ -318,8 +367,36 @@ fn load(cli: &Cli) -> Result<KnowledgeBase, LoadError> {
     }
 }
 
+/// A completion script, with the names of features and tables for the options that take them.
+fn completions(kb: &KnowledgeBase, shell: clap_complete::Shell) -> String {
+    use clap::builder::PossibleValuesParser;
+    // The command is built once and printed: its names may live as long as the process.
+    let leak = |s: &str| -> &'static str { Box::leak(s.to_owned().into_boxed_str()) };
+    let features: Vec<&'static str> = kb.features.iter().map(|f| leak(&f.id)).collect();
+    let tables: Vec<&'static str> = kb.tables.iter().map(|t| leak(&t.id)).collect();
+    let mut cmd = <Cli as clap::CommandFactory>::command()
+        .mut_subcommand("graph", |c| {
+            c.mut_arg("feature", |a| a.value_parser(PossibleValuesParser::new(features)))
+        })
+        .mut_subcommand("matrix", |c| {
+            c.mut_arg("table", |a| a.value_parser(PossibleValuesParser::new(tables)))
+        });
+    let mut buf = Vec::new();
+    clap_complete::generate(shell, &mut cmd, "interop", &mut buf);
+    String::from_utf8_lossy(&buf).into_owned()
+}
+
 fn report(ctx: &Ctx, files: &[SourceText], diags: &[Diagnostic]) {
     let mut err = io::stderr().lock();
+    if ctx.json {
+        // One JSON document on stderr, as stdout would have held one.
+        let v = serde_json::json!({
+            "schema": views::ERROR_SCHEMA,
+            "errors": diags.iter().map(|d| d.to_json(files)).collect::<Vec<_>>(),
+        });
+        let _ = writeln!(err, "{}", serde_json::to_string(&v).unwrap_or_default());
+        return;
+    }
     for d in diags {
         let _ = writeln!(err, "{}\n", d.render(files, ctx.color_err));
     }
@@ -340,7 +417,7 @@ fn run(cli: &Cli, ctx: &Ctx, out: &mut String) -> Outcome {
             }) = &cli.command
             {
                 let problems: Vec<_> = e.diagnostics.iter().map(|d| d.to_json(&e.files)).collect();
-                let v = serde_json::json!({ "ok": false, "problems": problems });
+                let v = serde_json::json!({ "schema": views::KB_SCHEMA, "ok": false, "problems": problems });
                 out.push_str(&serde_json::to_string_pretty(&v).unwrap_or_default());
                 out.push('\n');
             }
@@ -353,6 +430,34 @@ fn run(cli: &Cli, ctx: &Ctx, out: &mut String) -> Outcome {
     };
     match command {
         Command::Repl => return repl::run(&kb, ctx),
+        Command::Completions { shell } => {
+            out.push_str(&completions(&kb, *shell));
+        }
+        Command::Man => {
+            let mut buf = Vec::new();
+            if let Err(e) = clap_mangen::Man::new(<Cli as clap::CommandFactory>::command()).render(&mut buf) {
+                report(
+                    ctx,
+                    &[],
+                    &[Diagnostic::new(format!("cannot render the manual page: {e}"))],
+                );
+                return Outcome::BadInput;
+            }
+            out.push_str(&String::from_utf8_lossy(&buf));
+        }
+        Command::Paths => {
+            let history = repl::history_path().map_or_else(
+                || "none (INTEROP_HISTORY is empty)".to_owned(),
+                |p| p.display().to_string(),
+            );
+            let data = cli.data.as_ref().map_or_else(
+                || "the one compiled in (--data DIR reads another)".to_owned(),
+                |d| d.display().to_string(),
+            );
+            out.push_str(&format!(
+                "history:        {history}\nknowledge base: {data}\nconfiguration:  none: every setting is a flag or an environment variable (NO_COLOR, CLICOLOR, CLICOLOR_FORCE, COLUMNS, INTEROP_HISTORY)\n"
+            ));
+        }
         Command::Ask {
             question,
             as_of,
@@ -561,7 +666,7 @@ fn ask_stdin(
         let bad_line = |question: &str, d: Diagnostic, file: &SourceText, chunk: &mut String| {
             let files = std::slice::from_ref(file);
             if format == AnswerFormat::Json {
-                let v = serde_json::json!({ "question": question, "line": line_no, "error": d.to_json(files) });
+                let v = serde_json::json!({ "schema": views::ERROR_SCHEMA, "question": question, "line": line_no, "error": d.to_json(files) });
                 chunk.push_str(&serde_json::to_string(&v).unwrap_or_default());
                 chunk.push('\n');
             }

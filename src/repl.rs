@@ -447,7 +447,7 @@ impl rustyline::Helper for Helper {}
 
 /// Where history is kept: `INTEROP_HISTORY` (empty: nowhere), else the user's state directory
 /// (`$XDG_STATE_HOME/interop/history`, or the platform's equivalent).
-fn history_path() -> Option<PathBuf> {
+pub(crate) fn history_path() -> Option<PathBuf> {
     match std::env::var_os("INTEROP_HISTORY") {
         Some(p) if p.is_empty() => None,
         Some(p) => Some(PathBuf::from(p)),

@@ -256,7 +256,10 @@ fn stdin_answers_one_question_per_line_as_json_lines() {
     assert_eq!(lines[1]["line"], 4);
     assert_eq!(lines[1]["error"]["message"], "the question names no feature");
     assert_eq!(lines[2]["verdict"], "no");
-    assert!(run.stderr.contains("<stdin>:4"), "{}", run.stderr);
+    // Its error on stderr too, as JSON, with its place.
+    let err: Value = serde_json::from_str(run.stderr.lines().next().expect("an error line")).expect("JSON");
+    assert_eq!(err["errors"][0]["file"], "<stdin>");
+    assert_eq!(err["errors"][0]["line"], 4);
 }
 
 #[test]
@@ -371,7 +374,11 @@ fn the_readme_example_is_current() {
 fn digest(question: &str, as_of: &str) -> Value {
     let run = interop(&["ask", question, "--format", "json", "--as-of", as_of]);
     let Ok(v) = serde_json::from_str::<Value>(&run.stdout) else {
-        return serde_json::json!({ "question": question, "exit": run.code, "error": run.stderr.lines().next() });
+        // A JSON answer's error is JSON too, on stderr.
+        let error = serde_json::from_str::<Value>(&run.stderr)
+            .ok()
+            .and_then(|e| e["errors"][0]["message"].as_str().map(|m| format!("error: {m}")));
+        return serde_json::json!({ "question": question, "exit": run.code, "error": error });
     };
     let reasons: Vec<String> = v["reasons"]
         .as_array()

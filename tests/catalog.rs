@@ -7,7 +7,8 @@ fn features_list_table_rows_in_order_then_capabilities() {
     let run = interop(&["features", "--format", "json"]);
     assert_eq!(run.code, 0);
     let v: serde_json::Value = serde_json::from_str(&run.stdout).expect("JSON");
-    let list = v.as_array().expect("a list");
+    assert_eq!(v["schema"], "interop/catalog/1");
+    let list = v["features"].as_array().expect("a list");
     let rows: Vec<u64> = list.iter().filter_map(|f| f["row"].as_u64()).collect();
     assert_eq!(rows, (1..=17).collect::<Vec<_>>());
     let ucs = list.iter().find(|f| f["id"] == "unified-contact-store").expect("UCS");
@@ -37,7 +38,7 @@ fn products_carry_roles_versions_and_retirement() {
     let run = interop(&["products", "--format", "json"]);
     assert_eq!(run.code, 0);
     let v: serde_json::Value = serde_json::from_str(&run.stdout).expect("JSON");
-    let sfbo = v
+    let sfbo = v["products"]
         .as_array()
         .expect("list")
         .iter()

@@ -20,6 +20,8 @@ mod answers;
 mod repl;
 // Plans, environment checks, migrations and the graph.
 mod plan;
+// The manners of the command line: exit codes, colour, width, JSON, pipes, completions, help.
+mod cli;
 // The misreading suite: qualifiers and versions bind to the product they qualify.
 mod reading;
 // The paraphrase corpus: questions written apart from the aliases, scored against the table.

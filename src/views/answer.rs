@@ -773,6 +773,7 @@ fn feature_json(kb: &KnowledgeBase, fa: &FeatureAnswer) -> Value {
 #[must_use]
 pub fn to_json(kb: &KnowledgeBase, a: &Answer) -> Value {
     let mut v = json!({
+        "schema": super::ANSWER_SCHEMA,
         "question": a.question,
         "kind": a.kind,
         "verdict": a.verdict,

@@ -66,6 +66,7 @@ pub fn features(kb: &KnowledgeBase, format: Format, width: u16) -> String {
                     })
                 })
                 .collect();
+            let v = json!({ "schema": super::CATALOG_SCHEMA, "features": v });
             let mut s = serde_json::to_string_pretty(&v).unwrap_or_default();
             s.push('\n');
             s
@@ -141,6 +142,7 @@ pub fn products(kb: &KnowledgeBase, format: Format, width: u16) -> String {
                     })
                 })
                 .collect();
+            let v = json!({ "schema": super::CATALOG_SCHEMA, "products": v });
             let mut s = serde_json::to_string_pretty(&v).unwrap_or_default();
             s.push('\n');
             s
@@ -209,7 +211,7 @@ pub fn summary(kb: &KnowledgeBase, format: Format) -> String {
     let s = kb.summary();
     if format == Format::Json {
         let warnings: Vec<_> = kb.warnings.iter().map(|w| w.to_json(&kb.files)).collect();
-        let v = json!({ "ok": true, "summary": s, "warnings": warnings });
+        let v = json!({ "schema": super::KB_SCHEMA, "ok": true, "summary": s, "warnings": warnings });
         let mut out = serde_json::to_string_pretty(&v).unwrap_or_default();
         out.push('\n');
         return out;

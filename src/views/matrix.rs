@@ -116,10 +116,10 @@ fn text(v: &View<'_>, width: u16) -> String {
     let mut s = t.to_string();
     s.push('\n');
     for (i, n) in notes.iter().enumerate() {
-        let _ = writeln!(s, "[{}] {n}", i + 1);
+        s.push_str(&wrap(&format!("[{}] {n}", i + 1), width));
     }
     for (i, d) in v.columns().enumerate() {
-        let _ = writeln!(s, "({}) {}", i + 1, d.name);
+        s.push_str(&wrap(&format!("({}) {}", i + 1, d.name), width));
     }
     // A retirement that touches a column of this table.
     let touches = |p: usize| {
@@ -131,7 +131,7 @@ fn text(v: &View<'_>, width: u16) -> String {
         })
     };
     if let Some(l) = kb.lifecycle.iter().find(|l| l.retired.is_some() && touches(l.product)) {
-        let _ = writeln!(s, "Note: {}.", l.says);
+        s.push_str(&wrap(&format!("Note: {}.", l.says), width));
     }
     s
 }
@@ -152,5 +152,26 @@ pub fn to_json(kb: &KnowledgeBase, table: &Table) -> serde_json::Value {
             json!({ "id": f.id, "name": f.name, "label": f.label, "cells": cells })
         })
         .collect();
-    json!({ "deployments": deployments, "features": features })
+    json!({ "schema": super::MATRIX_SCHEMA, "table": table.id, "deployments": deployments, "features": features })
+}
+
+/// A line of text folded at `width` columns, on spaces, the following lines indented.
+fn wrap(text: &str, width: u16) -> String {
+    let width = usize::from(width.max(20));
+    let mut out = String::new();
+    let mut line = String::new();
+    for word in text.split(' ') {
+        let len = line.chars().count();
+        if len > 0 && len + 1 + word.chars().count() > width {
+            out.push_str(line.trim_end());
+            out.push('\n');
+            line = String::from("    ");
+        } else if len > 0 {
+            line.push(' ');
+        }
+        line.push_str(word);
+    }
+    out.push_str(line.trim_end());
+    out.push('\n');
+    out
 }

@@ -1,6 +1,14 @@
 //! What users see: each view turns knowledge-base data or an answer into text, Markdown,
 //! CSV or JSON. Views do no IO; `main` writes what they return.
 
+/// The schema versions of the JSON documents, so that a script can tell what it reads.
+pub const ANSWER_SCHEMA: &str = "interop/answer/1";
+pub const ERROR_SCHEMA: &str = "interop/error/1";
+pub const MATRIX_SCHEMA: &str = "interop/matrix/1";
+pub const CATALOG_SCHEMA: &str = "interop/catalog/1";
+pub const CHECK_SCHEMA: &str = "interop/check/1";
+pub const KB_SCHEMA: &str = "interop/kb-check/1";
+
 pub mod answer;
 pub mod catalog;
 pub mod graph;
