@@ -194,8 +194,19 @@ pub fn closest<'a>(word: &str, candidates: impl IntoIterator<Item = &'a str>) ->
     let mut scored: Vec<(usize, u64, &str)> = candidates
         .into_iter()
         .filter_map(|c| {
-            let lc = c.to_lowercase();
-            let d = strsim::damerau_levenshtein(&w, &lc);
+            let lc: std::borrow::Cow<'_, str> = if c.chars().any(char::is_uppercase) {
+                c.to_lowercase().into()
+            } else {
+                c.into()
+            };
+            // Jaro-Winkler cannot reach 0.9 between words of very different lengths: skip the
+            // distances then (they cost a table each).
+            let (n, m) = (w.chars().count(), lc.chars().count());
+            if n.abs_diff(m) > budget.max(n.min(m) / 2) {
+                return None;
+            }
+            // Adjacent transpositions count one edit (restricted Damerau-Levenshtein).
+            let d = strsim::osa_distance(&w, &lc);
             let jw = strsim::jaro_winkler(&w, &lc);
             (d <= budget || (jw >= 0.9 && w.len() >= 4)).then(|| {
                 // Lower is better: distance first, then Jaro-Winkler.

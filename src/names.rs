@@ -235,6 +235,8 @@ pub struct NameIndex {
     han_seen: HashSet<String>,
     /// Each entity's display names, for did-you-mean.
     pub display: Vec<(String, Entity)>,
+    /// The key of each display name ([`NameIndex::key`]), made on the first did-you-mean.
+    display_keys: std::sync::OnceLock<Vec<String>>,
     /// The terms a name of the topology stands for among the words of features.
     entity_terms: HashMap<Entity, Vec<Term>>,
     /// While building: each word, stemmed once in each language (English, French, Chinese).
@@ -345,6 +347,7 @@ impl NameIndex {
             han_seen: han_words.iter().cloned().collect(),
             han_words,
             display: Vec::new(),
+            display_keys: std::sync::OnceLock::new(),
             entity_terms: HashMap::default(),
             stemmed: HashMap::default(),
             entity_term_of: HashMap::default(),
@@ -1063,6 +1066,12 @@ impl NameIndex {
 
     /// The folded key of a name: its words, without function words (for did-you-mean).
     #[must_use]
+    /// The keys of the display names, in their order: made once, when first needed.
+    pub fn display_keys(&self) -> &[String] {
+        self.display_keys
+            .get_or_init(|| self.display.iter().map(|(n, _)| self.key(n)).collect())
+    }
+
     pub fn key(&self, text: &str) -> String {
         self.cut_with_punct(text)
             .into_iter()

@@ -214,7 +214,7 @@ pub fn is_yes(kb: &KnowledgeBase, ev: &Evaluation, t: &Cube) -> bool {
 
 /// Optional roles `t` leaves open that do not provide the feature: it is enough that some
 /// product there works.
-fn open_optional_roles(kb: &KnowledgeBase, feature: usize, t: &Cube) -> Vec<usize> {
+pub(crate) fn open_optional_roles(kb: &KnowledgeBase, feature: usize, t: &Cube) -> Vec<usize> {
     let u = &kb.universe;
     let provided_in = |r: usize| kb.features[feature].provided_by.iter().any(|p| p.role(kb) == r);
     (0..kb.roles.len())

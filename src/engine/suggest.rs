@@ -14,7 +14,7 @@ use jiff::civil::Date;
 
 use super::eval::{Verdict, evaluate, is_yes};
 use crate::kb::KnowledgeBase;
-use crate::region::Cube;
+use crate::region::{Cube, Region};
 
 /// Put `to` in `role` (replacing what the question named there, if anything).
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -36,8 +36,6 @@ pub struct Fix {
 
 /// At most this many fixes are shown.
 const MAX_FIXES: usize = 3;
-/// At most this many re-evaluations per question.
-const MAX_TRIES: usize = 4000;
 
 /// A feature and every feature it requires, directly or not.
 fn with_required(kb: &KnowledgeBase, feature: usize) -> Vec<usize> {
@@ -67,12 +65,19 @@ fn preference(kb: &KnowledgeBase, from: &[usize], to: usize) -> (i64, i64) {
 }
 
 /// The smallest verified changes that make `feature` work on `t`, as of `date`.
+///
+/// Exact, with no bound on the search: for each set of roles to change (one role, then pairs,
+/// then triples), the assignments of those roles that work are computed as a region — the
+/// candidate products, minus the projection of every topology of the question (the other roles
+/// as asked) that does not work — so no combination is tried one by one. The best assignments
+/// of each cube of that region are its best candidates per role, so the fixes found are the
+/// cheapest ones that exist.
 #[must_use]
 pub fn fixes(kb: &KnowledgeBase, feature: usize, t: &Cube, date: Date) -> Vec<Fix> {
     let u = &kb.universe;
     let involved = super::eval::involved_roles(kb, feature);
     let roles: Vec<usize> = (0..kb.roles.len()).filter(|&r| involved[r]).collect();
-    // Candidates per role, closest first; products retired by the date are no fix.
+    // Candidates per role, best first; products retired by the date are no fix.
     let candidates: Vec<(usize, Vec<usize>, Vec<usize>)> = roles
         .iter()
         .map(|&r| {
@@ -95,41 +100,82 @@ pub fn fixes(kb: &KnowledgeBase, feature: usize, t: &Cube, date: Date) -> Vec<Fi
             c.sort_by_key(|&p| (preference(kb, &current, p), p));
             (r, current, c)
         })
+        .filter(|(_, _, c)| !c.is_empty())
         .collect();
-    // The feature's regions, once: each candidate is then a set inclusion, and only the fixes
-    // kept are evaluated again in full.
+    // Where the feature works, on every topology; and where a source attaches a condition that
+    // is not about products (never a `yes`).
     let everywhere = evaluate(kb, feature, &u.full(), date);
-    let mut tries = 0;
+    let open_optional = super::eval::open_optional_roles(kb, feature, t);
     for size in 1..=3.min(candidates.len()) {
         let mut found: Vec<((i64, i64), Cube, Fix)> = Vec::new();
         for combo in combinations(candidates.len(), size) {
-            let mut idx = vec![0usize; size];
-            'assign: loop {
-                if tries >= MAX_TRIES {
-                    break 'assign;
+            let changed: Vec<usize> = combo.iter().map(|&ci| candidates[ci].0).collect();
+            // Where it works, the optional roles left open and unchanged being the
+            // administrator's to choose.
+            let mut works = everywhere.works.clone();
+            for &r in &open_optional {
+                if !changed.contains(&r) {
+                    works = works.free_role(u, r);
                 }
-                let mut t2 = t.clone();
-                let mut changes = Vec::new();
-                let mut cost = (0, 0);
-                let mut ok = true;
-                for (k, &ci) in combo.iter().enumerate() {
-                    let (role, current, cands) = &candidates[ci];
-                    let Some(&p) = cands.get(idx[k]) else {
-                        ok = false;
-                        break;
-                    };
-                    t2 = replace_role(kb, &t2, *role, p);
-                    let (m, v) = preference(kb, current, p);
-                    cost = (cost.0 + m, cost.1 + v);
-                    changes.push(Change {
-                        role: *role,
-                        from: current.clone(),
-                        to: p,
-                    });
+            }
+            // The question with the changed roles open, and the candidates for them.
+            let mut asked = t.clone();
+            let mut space = u.full();
+            for &ci in &combo {
+                let (r, _, cands) = &candidates[ci];
+                asked = u.free(&asked, *r);
+                space = space.intersect(&u.restrict(*r, cands.iter().copied()));
+            }
+            let within = Region::from_cube(u, asked.intersect(&space));
+            // Every topology that does not work (or works only on a condition), projected on
+            // the changed roles: no assignment there is a fix.
+            let bad = within.subtract(u, &works).union(u, &within.intersect(u, &everywhere.qualified));
+            let mut good = Region::from_cube(u, space.clone());
+            for b in bad.cubes() {
+                let mut shadow = b.clone();
+                for r in (0..kb.roles.len()).filter(|r| !changed.contains(r)) {
+                    shadow = u.free(&shadow, r);
                 }
-                if ok {
-                    tries += 1;
-                    if is_yes(kb, &everywhere, &t2) {
+                good = good.subtract(u, &Region::from_cube(u, shadow));
+                if good.is_empty() {
+                    break;
+                }
+            }
+            // The best assignments of each cube: its best MAX_FIXES candidates per role.
+            for g in good.cubes() {
+                let options: Vec<Vec<usize>> = combo
+                    .iter()
+                    .map(|&ci| {
+                        candidates[ci]
+                            .2
+                            .iter()
+                            .copied()
+                            .filter(|&p| g.contains_product(p))
+                            .take(MAX_FIXES)
+                            .collect()
+                    })
+                    .collect();
+                if options.iter().any(Vec::is_empty) {
+                    continue;
+                }
+                let mut idx = vec![0usize; size];
+                loop {
+                    let mut t2 = t.clone();
+                    let mut changes = Vec::new();
+                    let mut cost = (0, 0);
+                    for (k, &ci) in combo.iter().enumerate() {
+                        let (role, current, _) = &candidates[ci];
+                        let p = options[k][idx[k]];
+                        t2 = replace_role(kb, &t2, *role, p);
+                        let (m, v) = preference(kb, current, p);
+                        cost = (cost.0 + m, cost.1 + v);
+                        changes.push(Change {
+                            role: *role,
+                            from: current.clone(),
+                            to: p,
+                        });
+                    }
+                    if !found.iter().any(|(_, _, f)| f.changes == changes) {
                         found.push((
                             cost,
                             t2,
@@ -139,21 +185,20 @@ pub fn fixes(kb: &KnowledgeBase, feature: usize, t: &Cube, date: Date) -> Vec<Fi
                             },
                         ));
                     }
-                }
-                // Next assignment (odometer).
-                let mut k = size;
-                loop {
-                    if k == 0 {
-                        break 'assign;
+                    // Next assignment (odometer).
+                    let mut k = size;
+                    let mut more = false;
+                    while k > 0 {
+                        k -= 1;
+                        idx[k] += 1;
+                        if idx[k] < options[k].len() {
+                            more = true;
+                            break;
+                        }
+                        idx[k] = 0;
                     }
-                    k -= 1;
-                    idx[k] += 1;
-                    if idx[k] < candidates[combo[k]].2.len() {
+                    if !more {
                         break;
-                    }
-                    idx[k] = 0;
-                    if k == 0 {
-                        break 'assign;
                     }
                 }
             }
@@ -161,12 +206,15 @@ pub fn fixes(kb: &KnowledgeBase, feature: usize, t: &Cube, date: Date) -> Vec<Fi
         if !found.is_empty() {
             found.sort_by_key(|(c, _, f)| (*c, f.changes.iter().map(|c| c.to).collect::<Vec<_>>()));
             // Verified by asking again.
-            return found
+            let verified: Vec<Fix> = found
                 .into_iter()
-                .filter(|(_, t2, _)| evaluate(kb, feature, t2, date).verdict == Verdict::Yes)
+                .filter(|(_, t2, _)| is_yes(kb, &everywhere, t2) && evaluate(kb, feature, t2, date).verdict == Verdict::Yes)
                 .take(MAX_FIXES)
                 .map(|(_, _, f)| f)
                 .collect();
+            if !verified.is_empty() {
+                return verified;
+            }
         }
     }
     Vec::new()

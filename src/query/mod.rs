@@ -1310,12 +1310,13 @@ fn no_feature(p: &Parse<'_>, topology: &[Mention]) -> Diagnostic {
     // Did you mean: the closest feature names to the skipped words, then the features whose
     // names share a word with the question.
     let mut offers: Vec<String> = Vec::new();
-    let feature_names: Vec<(&str, String)> = p
+    let feature_names: Vec<(&str, &str)> = p
         .index
         .display
         .iter()
-        .filter(|(_, e)| matches!(e, Entity::Feature(_)))
-        .map(|(n, _)| (n.as_str(), p.index.key(n)))
+        .zip(p.index.display_keys())
+        .filter(|((_, e), _)| matches!(e, Entity::Feature(_)))
+        .map(|((n, _), key)| (n.as_str(), key.as_str()))
         .collect();
     for &k in &skipped {
         let phrase_len = (1..=3).rev().find(|l| k + l <= p.ws.len()).unwrap_or(1);
@@ -1332,10 +1333,10 @@ fn no_feature(p: &Parse<'_>, topology: &[Mention]) -> Diagnostic {
             let cands: Vec<&str> = feature_names
                 .iter()
                 .filter(|(_, key)| key.split(' ').count() == len)
-                .map(|(_, key)| key.as_str())
+                .map(|(_, key)| *key)
                 .collect();
             for c in closest(&phrase, cands) {
-                if let Some((n, _)) = feature_names.iter().find(|(_, key)| key == c)
+                if let Some((n, _)) = feature_names.iter().find(|(_, key)| *key == c)
                     && !offers.iter().any(|o| *o == crate::text::display(n))
                 {
                     offers.push(crate::text::display(n));
