@@ -17,5 +17,6 @@ pub mod names;
 pub mod plan;
 pub mod query;
 pub mod region;
+pub mod synth;
 pub mod text;
 pub mod views;

@@ -230,6 +230,14 @@ Exit status: 0 every check passes, 1 some fail or are not declared, 2 bad input.
     #[command(after_long_help = "Examples:
   interop man > interop.1 && man ./interop.1")]
     Man,
+    /// Write a synthetic knowledge base SCALE times the shipped one (for benchmarks).
+    #[command(hide = true)]
+    Synth {
+        #[arg(long, default_value_t = 10)]
+        scale: usize,
+        #[arg(long, value_name = "DIR")]
+        out: PathBuf,
+    },
     /// Print where interop keeps and reads its files (history, the knowledge base).
     #[command(after_long_help = "Examples:
   interop paths")]
@@ -444,6 +452,16 @@ fn run(cli: &Cli, ctx: &Ctx, out: &mut String) -> Outcome {
                 return Outcome::BadInput;
             }
             out.push_str(&String::from_utf8_lossy(&buf));
+        }
+        Command::Synth { scale, out: dir } => {
+            if let Err(e) = interop::synth::write(dir, *scale) {
+                report(
+                    ctx,
+                    &[],
+                    &[Diagnostic::new(format!("cannot write `{}`: {e}", dir.display()))],
+                );
+                return Outcome::BadInput;
+            }
         }
         Command::Paths => {
             let history = repl::history_path().map_or_else(

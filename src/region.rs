@@ -135,6 +135,12 @@ impl Cube {
         self.0.contains(product)
     }
 
+    /// The allowed products, as one bit set over every product.
+    #[must_use]
+    pub fn bits(&self) -> &FixedBitSet {
+        &self.0
+    }
+
     /// Whether every topology of `self` is in `other`.
     #[must_use]
     pub fn is_subset(&self, other: &Cube) -> bool {

@@ -123,7 +123,15 @@ pub struct Evaluation {
 /// Evaluate `feature` on the topologies of `topology`, as of `date`.
 #[must_use]
 pub fn evaluate(kb: &KnowledgeBase, feature: usize, topology: &Cube, date: Date) -> Evaluation {
-    evaluate_depth(kb, feature, topology, date, 0, None)
+    evaluate_depth(kb, feature, topology, date, 0, None, false)
+}
+
+/// The verdict and regions of [`evaluate`], without the words that explain them (no
+/// conditions, no "here" texts, no coverage note): for fixes, listings and other readings,
+/// which need only the verdict.
+#[must_use]
+pub fn evaluate_lean(kb: &KnowledgeBase, feature: usize, topology: &Cube, date: Date) -> Evaluation {
+    evaluate_depth(kb, feature, topology, date, 0, None, true)
 }
 
 /// The roles a feature involves: those its own facts (its table rows' columns and conditions,
@@ -142,13 +150,8 @@ pub fn involved_roles(kb: &KnowledgeBase, feature: usize) -> Vec<bool> {
             }
         }
     }
-    regions.extend(
-        kb.statements
-            .iter()
-            .filter(|s| s.feature == feature)
-            .map(|s| &s.when.region),
-    );
-    for r in kb.rules.iter().filter(|r| r.features.contains(&feature)) {
+    regions.extend(kb.statements_of(feature).map(|s| &s.when.region));
+    for r in kb.rules_of(feature) {
         regions.push(&r.requires.region);
         regions.extend(r.when.as_ref().map(|w| &w.region));
     }
@@ -231,6 +234,7 @@ fn evaluate_depth(
     date: Date,
     depth: usize,
     scope: Option<&[bool]>,
+    lean: bool,
 ) -> Evaluation {
     let u = &kb.universe;
     let full = Region::from_cube(u, u.full());
@@ -265,7 +269,7 @@ fn evaluate_depth(
             Support::Conditional { requires, .. } => {
                 let ok = when.intersect(u, &requires.region);
                 let bad = when.subtract(u, &requires.region);
-                let here = here_text(kb, t, requires);
+                let here = if lean { None } else { here_text(kb, t, requires) };
                 (ok, bad, here)
             }
         };
@@ -295,7 +299,11 @@ fn evaluate_depth(
 
     if let Some(row) = kb.row_of(feature, date) {
         for (d, cell) in kb.cells(row) {
-            let says = format!("the support table gives `{}` for {}", cell.cell_text(), d.name);
+            let says = if lean {
+                String::new()
+            } else {
+                format!("the support table gives `{}` for {}", cell.cell_text(), d.name)
+            };
             support(
                 d.id.clone(),
                 ReasonKind::Cell,
@@ -307,11 +315,7 @@ fn evaluate_depth(
             );
         }
     }
-    for s in kb
-        .statements
-        .iter()
-        .filter(|s| s.feature == feature && s.in_force(date))
-    {
+    for s in kb.statements_of(feature).filter(|s| s.in_force(date)) {
         support(
             s.id.clone(),
             ReasonKind::Statement,
@@ -323,7 +327,7 @@ fn evaluate_depth(
         );
     }
 
-    for r in kb.rules.iter().filter(|r| r.features.contains(&feature)) {
+    for r in kb.rules_of(feature) {
         if beyond_scope(kb, &r.requires.region, scope) {
             continue;
         }
@@ -347,7 +351,7 @@ fn evaluate_depth(
             kind: ReasonKind::Rule,
             id: r.id.clone(),
             says: r.says.clone(),
-            here: if outcome == Outcome::Holds {
+            here: if outcome == Outcome::Holds || lean {
                 None
             } else {
                 here_text(kb, t, &r.requires)
@@ -399,7 +403,7 @@ fn evaluate_depth(
             }
         };
         for &g in &kb.features[feature].requires {
-            let sub = evaluate_depth(kb, g, t, date, depth + 1, Some(inner));
+            let sub = evaluate_depth(kb, g, t, date, depth + 1, Some(inner), lean);
             if !sub.negative.meets(u, t) {
                 continue;
             }
@@ -464,7 +468,9 @@ fn evaluate_depth(
             Verdict::Conditional
         }
     } else if !works_here.is_empty() {
-        conditions = describe_region(kb, t, &works_here);
+        if !lean {
+            conditions = describe_region(kb, t, &works_here);
+        }
         Verdict::Conditional
     } else if uncovered.is_empty() {
         Verdict::No
@@ -477,7 +483,7 @@ fn evaluate_depth(
         Vec::new()
     };
 
-    if !uncovered.is_empty() && verdict != Verdict::Yes {
+    if !uncovered.is_empty() && verdict != Verdict::Yes && !lean {
         let says = if uncovered.covers(u, t) {
             format!(
                 "no source covers {} with {}",
@@ -603,7 +609,7 @@ fn covered_by(kb: &KnowledgeBase, feature: usize, t: &Cube, date: jiff::civil::D
         parts.push(s);
     }
     let mut others: Vec<String> = Vec::new();
-    for s in kb.statements.iter().filter(|s| s.feature == feature) {
+    for s in kb.statements_of(feature) {
         for c in s.when.region.cubes() {
             let d = describe_cube(kb, c);
             if !others.contains(&d) {
@@ -628,15 +634,24 @@ pub fn describe_set(kb: &KnowledgeBase, role: usize, products: &[usize]) -> Stri
     if products.len() == all.len() {
         return format!("any {}", kb.roles[role].name);
     }
-    let mut rest: Vec<usize> = products.to_vec();
+    // Membership as a bit set: a role may hold thousands of products and families.
+    let mut rest = fixedbitset::FixedBitSet::with_capacity(kb.products.len());
+    rest.extend(products.iter().copied());
     let mut names = Vec::new();
     for f in kb.families.iter().filter(|f| f.role == role && f.members.len() > 1) {
-        if f.members.iter().all(|m| rest.contains(m)) {
+        if f.members.iter().all(|&m| rest.contains(m)) {
             names.push(f.name.clone());
-            rest.retain(|p| !f.members.contains(p));
+            for &m in &f.members {
+                rest.set(m, false);
+            }
         }
     }
-    names.extend(rest.iter().map(|&p| kb.products[p].name.clone()));
+    names.extend(
+        products
+            .iter()
+            .filter(|&&p| rest.contains(p))
+            .map(|&p| kb.products[p].name.clone()),
+    );
     match names.len() {
         0 => "nothing".to_owned(),
         1 => names.remove(0),

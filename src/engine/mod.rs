@@ -13,7 +13,9 @@ use crate::names::Entity;
 use crate::query::{Kind, Mention, Question};
 use crate::region::Cube;
 
-pub use eval::{Evaluation, Outcome, Polarity, Reason, ReasonKind, Verdict, describe_cube, describe_set, evaluate};
+pub use eval::{
+    Evaluation, Outcome, Polarity, Reason, ReasonKind, Verdict, describe_cube, describe_set, evaluate, evaluate_lean,
+};
 pub use suggest::{Change, Fix, fixes, steps_for};
 
 /// How an ambiguous name was read.
@@ -368,7 +370,7 @@ pub fn answer(kb: &KnowledgeBase, q: &Question, as_of: Date) -> Answer {
         let others = cands[1..]
             .iter()
             .filter_map(|&f| {
-                let v = evaluate(kb, f, &t, as_of).verdict;
+                let v = evaluate_lean(kb, f, &t, as_of).verdict;
                 (v != mine).then(|| (kb.features[f].name.clone(), v))
             })
             .collect();
@@ -460,7 +462,7 @@ pub fn answer(kb: &KnowledgeBase, q: &Question, as_of: Date) -> Answer {
             let known = answer.unknown_versions.is_empty();
             for f in 0..kb.features.len() {
                 let v = if known {
-                    evaluate(kb, f, &t, as_of).verdict
+                    evaluate_lean(kb, f, &t, as_of).verdict
                 } else {
                     Verdict::Unknown
                 };
@@ -492,8 +494,8 @@ pub fn answer(kb: &KnowledgeBase, q: &Question, as_of: Date) -> Answer {
             let t = to;
             answer.topology = t.clone();
             for f in 0..kb.features.len() {
-                answer.before.push(evaluate(kb, f, &from, as_of).verdict);
-                answer.after.push(evaluate(kb, f, &t, as_of).verdict);
+                answer.before.push(evaluate_lean(kb, f, &from, as_of).verdict);
+                answer.after.push(evaluate_lean(kb, f, &t, as_of).verdict);
             }
             answer.from = Some(from);
             answer.verdict = if answer.unknown_versions.is_empty() {

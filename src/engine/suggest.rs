@@ -12,7 +12,7 @@
 
 use jiff::civil::Date;
 
-use super::eval::{Verdict, evaluate, is_yes};
+use super::eval::{Verdict, evaluate_lean, is_yes};
 use crate::kb::KnowledgeBase;
 use crate::region::{Cube, Region};
 
@@ -104,7 +104,7 @@ pub fn fixes(kb: &KnowledgeBase, feature: usize, t: &Cube, date: Date) -> Vec<Fi
         .collect();
     // Where the feature works, on every topology; and where a source attaches a condition that
     // is not about products (never a `yes`).
-    let everywhere = evaluate(kb, feature, &u.full(), date);
+    let everywhere = evaluate_lean(kb, feature, &u.full(), date);
     let open_optional = super::eval::open_optional_roles(kb, feature, t);
     for size in 1..=3.min(candidates.len()) {
         let mut found: Vec<((i64, i64), Cube, Fix)> = Vec::new();
@@ -129,7 +129,9 @@ pub fn fixes(kb: &KnowledgeBase, feature: usize, t: &Cube, date: Date) -> Vec<Fi
             let within = Region::from_cube(u, asked.intersect(&space));
             // Every topology that does not work (or works only on a condition), projected on
             // the changed roles: no assignment there is a fix.
-            let bad = within.subtract(u, &works).union(u, &within.intersect(u, &everywhere.qualified));
+            let bad = within
+                .subtract(u, &works)
+                .union(u, &within.intersect(u, &everywhere.qualified));
             let mut good = Region::from_cube(u, space.clone());
             for b in bad.cubes() {
                 let mut shadow = b.clone();
@@ -208,7 +210,9 @@ pub fn fixes(kb: &KnowledgeBase, feature: usize, t: &Cube, date: Date) -> Vec<Fi
             // Verified by asking again.
             let verified: Vec<Fix> = found
                 .into_iter()
-                .filter(|(_, t2, _)| is_yes(kb, &everywhere, t2) && evaluate(kb, feature, t2, date).verdict == Verdict::Yes)
+                .filter(|(_, t2, _)| {
+                    is_yes(kb, &everywhere, t2) && evaluate_lean(kb, feature, t2, date).verdict == Verdict::Yes
+                })
                 .take(MAX_FIXES)
                 .map(|(_, _, f)| f)
                 .collect();

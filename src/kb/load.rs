@@ -475,16 +475,24 @@ impl Loader<'_> {
                 .copied()
                 .unwrap_or((usize::MAX, 0))
         });
+        // Where each feature is listed: (table, position), in table order.
+        let mut listed: HashMap<String, Vec<(usize, usize)>> = HashMap::new();
+        for (ti, (_, t)) in tables.iter().enumerate() {
+            for (ri, f) in t.rows.iter().enumerate() {
+                listed.entry(f.get_ref().clone()).or_default().push((ti, ri));
+            }
+        }
         let row_at = |r: &raw::Row| -> (usize, usize) {
-            tables
-                .iter()
-                .enumerate()
-                .filter(|(_, (_, t))| r.table.as_ref().is_none_or(|n| n.get_ref() == t.id.get_ref()))
-                .find_map(|(ti, (_, t))| {
-                    t.rows
-                        .iter()
-                        .position(|f| f.get_ref() == r.feature.get_ref())
-                        .map(|ri| (ti, ri))
+            listed
+                .get(r.feature.get_ref())
+                .and_then(|at| {
+                    at.iter()
+                        .find(|(ti, _)| {
+                            r.table
+                                .as_ref()
+                                .is_none_or(|n| n.get_ref() == tables[*ti].1.id.get_ref())
+                        })
+                        .copied()
                 })
                 .unwrap_or((usize::MAX, 0))
         };
@@ -833,19 +841,28 @@ impl Loader<'_> {
             .collect();
 
         let mut tables_out = self.tables(&tables, &index, &deployments);
+        // The (feature, table) pairs rows name explicitly, with how many rows name each.
+        let mut claims: HashMap<(String, String), usize> = HashMap::new();
+        for (_, r) in &rows {
+            if let Some(t) = &r.table {
+                *claims
+                    .entry((r.feature.get_ref().clone(), t.get_ref().clone()))
+                    .or_default() += 1;
+            }
+        }
         let mut rows_out: Vec<Row> = Vec::new();
         // Where each row's cells are written, for the checks that need the whole base.
         let mut row_at: Vec<(usize, Range<usize>)> = Vec::new();
         // The rows written for each table, sound or not: a broken row is reported once.
-        let mut written: Vec<(usize, usize)> = Vec::new();
+        let mut written: std::collections::HashSet<(usize, usize)> = std::collections::HashSet::new();
         for (f, row) in &rows {
             let Some(feature) = self.resolve(*f, &row.feature, "feature", &index.features) else {
                 continue;
             };
-            let Some(table) = self.table_of(*f, row, &tables, &rows, &tables_out, &index) else {
+            let Some(table) = self.table_of(*f, row, &listed, &claims, &tables_out, &index) else {
                 continue;
             };
-            written.push((table, feature));
+            written.insert((table, feature));
             if features_out[feature].rows.iter().any(|&r| rows_out[r].table == table) {
                 self.err(
                     *f,
@@ -1176,11 +1193,24 @@ impl Loader<'_> {
             universe,
             graph,
             warnings: Vec::new(),
+            facts_of: Vec::new(),
             index,
         };
         // Only on an otherwise sound base: a condition that failed to parse reads as "always",
         // and would seem to overlap everything.
         let mut kb = kb;
+        let mut facts_of = vec![crate::kb::FeatureFacts::default(); kb.features.len()];
+        for (i, s) in kb.statements.iter().enumerate() {
+            facts_of[s.feature].statements.push(i);
+        }
+        for (i, r) in kb.rules.iter().enumerate() {
+            for &f in &r.features {
+                if !facts_of[f].rules.contains(&i) {
+                    facts_of[f].rules.push(i);
+                }
+            }
+        }
+        kb.facts_of = facts_of;
         if self.whole && self.diags.is_empty() {
             self.disagreements(&kb, &row_at, &statement_at);
             kb.warnings = coverage(&kb, &products);
@@ -1314,22 +1344,20 @@ impl Loader<'_> {
         &mut self,
         file: usize,
         row: &raw::Row,
-        raw_tables: &[At<&raw::Table>],
-        raw_rows: &[At<&raw::Row>],
+        listed: &HashMap<String, Vec<(usize, usize)>>,
+        claims: &HashMap<(String, String), usize>,
         tables: &[Table],
         index: &Index,
     ) -> Option<usize> {
-        // The tables that list the feature, but for those another row of it names.
+        // The tables that list the feature, but for those another row of it names (this row,
+        // without a `table`, names none).
         let feature = row.feature.get_ref();
-        let claimed = |t: &str| {
-            raw_rows.iter().any(|(_, r)| {
-                !std::ptr::eq(*r, row)
-                    && r.feature.get_ref() == feature
-                    && r.table.as_ref().is_some_and(|n| n.get_ref() == t)
-            })
-        };
-        let listing: Vec<usize> = (0..tables.len())
-            .filter(|&t| raw_tables[t].1.rows.iter().any(|r| r.get_ref() == feature))
+        let claimed = |t: &str| claims.get(&(feature.clone(), t.to_owned())).is_some_and(|&n| n > 0);
+        let listing: Vec<usize> = listed
+            .get(feature)
+            .map(|at| at.iter().map(|&(ti, _)| ti).collect::<Vec<_>>())
+            .unwrap_or_default()
+            .into_iter()
             .filter(|&t| row.table.is_some() || !claimed(&tables[t].id))
             .collect();
         if let Some(name) = &row.table {
@@ -1429,8 +1457,18 @@ impl Loader<'_> {
             e.is_none_or(|e| s.is_none_or(|s| s < e))
         };
         let mut reported: Vec<(usize, usize)> = Vec::new();
-        for (i, &(fa, ra, ca)) in cells.iter().enumerate() {
-            for &(fb, rb, cb) in &cells[i + 1..] {
+        // Only cells of one feature can disagree: compare within each feature's cells.
+        let mut by_feature: HashMap<usize, Vec<(usize, usize, usize)>> = HashMap::new();
+        for &c in &cells {
+            by_feature.entry(c.0).or_default().push(c);
+        }
+        let mut groups: Vec<&Vec<(usize, usize, usize)>> = by_feature.values().collect();
+        groups.sort_by_key(|g| g[0]);
+        for (i, &(fa, ra, ca), group) in groups
+            .iter()
+            .flat_map(|g| g.iter().enumerate().map(move |(i, c)| (i, c, *g)))
+        {
+            for &(fb, rb, cb) in &group[i + 1..] {
                 if fa != fb || reported.contains(&(ra, rb)) {
                     continue;
                 }
@@ -1469,8 +1507,22 @@ impl Loader<'_> {
                 ));
             }
         }
-        for (i, a) in kb.statements.iter().enumerate() {
-            for (j, b) in kb.statements.iter().enumerate().skip(i + 1) {
+        let mut statements_of: HashMap<usize, Vec<usize>> = HashMap::new();
+        for (i, s) in kb.statements.iter().enumerate() {
+            statements_of.entry(s.feature).or_default().push(i);
+        }
+        let mut pairs: Vec<(usize, usize)> = statements_of
+            .values()
+            .flat_map(|ix| {
+                ix.iter()
+                    .enumerate()
+                    .flat_map(move |(k, &i)| ix[k + 1..].iter().map(move |&j| (i, j)))
+            })
+            .collect();
+        pairs.sort_unstable();
+        for (i, j) in pairs {
+            let (a, b) = (&kb.statements[i], &kb.statements[j]);
+            {
                 // Facts of one feature in force at some same date.
                 let together = a
                     .from
@@ -1986,69 +2038,101 @@ fn key_span(text: &str, within: Range<usize>, key: &str) -> Range<usize> {
 /// role the tables' columns divide that are in no column (the table's features answer
 /// `unknown` with them, but for what statements say).
 fn coverage(kb: &KnowledgeBase, products: &[At<&raw::Product>]) -> Vec<Diagnostic> {
+    use fixedbitset::FixedBitSet;
     let u = &kb.universe;
+    let n = kb.products.len();
     // The latest revision of each table.
     let tables: Vec<&Table> = kb.tables.iter().filter(|t| t.until.is_none()).collect();
-    let names = |region: &Region, p: usize| {
-        let role = kb.products[p].role;
-        region
-            .cubes()
-            .iter()
-            .any(|c| !u.is_free(c, role) && u.allowed(c, role).any(|x| x == p))
+    // The products a region names: those its cubes allow in a role they restrict. Each set is
+    // made once, so that the check grows with the data, not with its square.
+    let named = |regions: &mut dyn Iterator<Item = &Region>| -> FixedBitSet {
+        let mut set = FixedBitSet::with_capacity(n);
+        for region in regions {
+            for c in region.cubes() {
+                for role in 0..kb.roles.len() {
+                    if !u.is_free(c, role) {
+                        // Bit sets, not products one by one: a rule "not this client"
+                        // allows thousands.
+                        let mut part = c.bits().clone();
+                        part.intersect_with(u.role_products(role));
+                        set.union_with(&part);
+                    }
+                }
+            }
+        }
+        set
     };
+    let columns_of = |ts: &[&Table]| -> Vec<usize> { ts.iter().flat_map(|t| t.columns.iter().copied()).collect() };
+    let current_columns = columns_of(&tables);
+    let in_columns = named(&mut current_columns.iter().map(|&d| &kb.deployments[d].when.region));
+    let restricts = |region: &Region, role: usize| region.cubes().iter().any(|c| !u.is_free(c, role));
+    let divided: Vec<bool> = (0..kb.roles.len())
+        .map(|role| {
+            current_columns
+                .iter()
+                .any(|&d| restricts(&kb.deployments[d].when.region, role))
+        })
+        .collect();
+    let restricted: Vec<bool> = (0..kb.roles.len())
+        .map(|role| {
+            kb.deployments.iter().any(|d| restricts(&d.when.region, role))
+                || kb.statements.iter().any(|s| restricts(&s.when.region, role))
+                || kb.rules.iter().any(|r| restricts(&r.requires.region, role))
+        })
+        .collect();
+    // The features some statement answers with each product.
+    let mut stated: Vec<Vec<usize>> = vec![Vec::new(); n];
+    for st in &kb.statements {
+        for p in named(&mut std::iter::once(&st.when.region)).ones() {
+            stated[p].push(st.feature);
+        }
+    }
+    // The features a rule rules out for each product: where it applies and no cube of what it
+    // requires allows the product.
+    let mut ruled_out = stated.clone();
+    let mut spoken = named(
+        &mut kb
+            .rules
+            .iter()
+            .flat_map(|r| std::iter::once(&r.requires.region).chain(r.when.as_ref().map(|w| &w.region))),
+    );
+    spoken.union_with(&in_columns);
+    for r in &kb.rules {
+        let mut allowed = FixedBitSet::with_capacity(n);
+        for c in r.requires.region.cubes() {
+            allowed.union_with(c.bits());
+        }
+        let mut applies = FixedBitSet::with_capacity(n);
+        match &r.when {
+            None => applies.insert_range(..),
+            Some(w) => {
+                for c in w.region.cubes() {
+                    applies.union_with(c.bits());
+                }
+            }
+        }
+        applies.difference_with(&allowed);
+        for p in applies.ones() {
+            ruled_out[p].extend(&r.features);
+        }
+    }
+    let place: std::collections::HashMap<&str, (usize, Range<usize>)> = products
+        .iter()
+        .map(|(f, x)| (x.id.get_ref().as_str(), (*f, x.id.span())))
+        .collect();
     let mut out = Vec::new();
     for (p, prod) in kb.products.iter().enumerate() {
         let role = prod.role;
-        let in_column = |t: &&Table| t.columns.iter().any(|&d| names(&kb.deployments[d].when.region, p));
-        let divided = tables.iter().any(|t| {
-            t.columns.iter().any(|&d| {
-                kb.deployments[d]
-                    .when
-                    .region
-                    .cubes()
-                    .iter()
-                    .any(|c| !u.is_free(c, role))
-            })
-        });
-        // The features some statement answers with it, or some rule rules out for it.
-        let mut stated: Vec<usize> = kb
-            .statements
-            .iter()
-            .filter(|s| names(&s.when.region, p))
-            .map(|s| s.feature)
-            .collect();
-        let alone = Region::from_cube(u, u.restrict(role, [p]));
-        for r in &kb.rules {
-            let applies = r
-                .when
-                .as_ref()
-                .is_none_or(|w| !w.region.intersect(u, &alone).is_empty());
-            if applies && alone.subtract(u, &r.requires.region).covers(u, &u.restrict(role, [p])) {
-                stated.extend(&r.features);
-            }
-        }
-        let ruled = !stated.is_empty()
-            || kb
-                .rules
-                .iter()
-                .any(|r| names(&r.requires.region, p) || r.when.as_ref().is_some_and(|w| names(&w.region, p)));
-        // A product no fact divides its role by (a mail client that provides features) is
-        // never what makes an answer unknown.
-        let restricted = kb
-            .deployments
-            .iter()
-            .map(|d| &d.when.region)
-            .chain(kb.statements.iter().map(|s| &s.when.region))
-            .chain(kb.rules.iter().map(|r| &r.requires.region))
-            .any(|reg| reg.cubes().iter().any(|c| !u.is_free(c, role)));
         // A retired product is answered: it no longer works.
         if kb.lifecycle.iter().any(|l| l.product == p && l.retired.is_some()) {
             continue;
         }
-        let (f, at) = products
-            .iter()
-            .find(|(_, x)| x.id.get_ref() == &prod.id)
-            .map_or((0, 0..0), |(f, x)| (*f, x.id.span()));
+        let stated = &ruled_out[p];
+        let in_column = |_: &&Table| in_columns.contains(p);
+        let divided = divided[role];
+        let ruled = !stated.is_empty() || spoken.contains(p);
+        let restricted = restricted[role];
+        let (f, at) = place.get(prod.id.as_str()).cloned().unwrap_or((0, 0..0));
         if divided && !tables.iter().any(in_column) {
             let open: Vec<&str> = tables
                 .iter()
@@ -2060,15 +2144,27 @@ fn coverage(kb: &KnowledgeBase, products: &[At<&raw::Product>]) -> Vec<Diagnosti
             if open.is_empty() {
                 continue;
             }
+            let dividing: Vec<&&Table> = tables
+                .iter()
+                .filter(|t| {
+                    t.columns
+                        .iter()
+                        .any(|&d| restricts(&kb.deployments[d].when.region, role))
+                })
+                .collect();
+            let which = if dividing.len() <= 3 {
+                dividing
+                    .iter()
+                    .map(|t| format!("table `{}`", t.id))
+                    .collect::<Vec<_>>()
+                    .join(", ")
+            } else {
+                format!("the {} current tables whose columns name its role", dividing.len())
+            };
             out.push(
                 Diagnostic::new(format!(
-                    "product `{}` is in no column of {}: with it, {} of the table's features answer `unknown`",
+                    "product `{}` is in no column of {which}: with it, {} of the table's features answer `unknown`",
                     prod.id,
-                    tables
-                        .iter()
-                        .map(|t| format!("table `{}`", t.id))
-                        .collect::<Vec<_>>()
-                        .join(", "),
                     open.len()
                 ))
                 .at(f, at)

@@ -407,7 +407,29 @@ pub struct KnowledgeBase {
     pub graph: Graph,
     /// What `kb check` should say of a sound knowledge base: products no fact covers.
     pub warnings: Vec<crate::diag::Diagnostic>,
+    /// For each feature, its statements and its rules: answering reads a feature's facts
+    /// without scanning every fact of the base.
+    pub facts_of: Vec<FeatureFacts>,
     index: Index,
+}
+
+/// The facts about one feature, by index.
+#[derive(Debug, Clone, Default)]
+pub struct FeatureFacts {
+    pub statements: Vec<usize>,
+    pub rules: Vec<usize>,
+}
+
+impl KnowledgeBase {
+    /// The statements about a feature.
+    pub fn statements_of(&self, feature: FeatureIx) -> impl Iterator<Item = &Statement> {
+        self.facts_of[feature].statements.iter().map(|&s| &self.statements[s])
+    }
+
+    /// The rules about a feature.
+    pub fn rules_of(&self, feature: FeatureIx) -> impl Iterator<Item = &Rule> {
+        self.facts_of[feature].rules.iter().map(|&r| &self.rules[r])
+    }
 }
 
 /// Id → index maps, one per kind of entity.
