@@ -62,6 +62,18 @@ impl Universe {
         cube
     }
 
+    /// Every topology whose product in `role` is none of `excluded`.
+    #[must_use]
+    pub fn restrict_except(&self, role: usize, excluded: impl IntoIterator<Item = usize>) -> Cube {
+        let mut cube = self.full();
+        for p in excluded {
+            if self.roles[role].contains(p) {
+                cube.0.set(p, false);
+            }
+        }
+        cube
+    }
+
     /// The products of `role`.
     #[must_use]
     pub fn role_products(&self, role: usize) -> &FixedBitSet {

@@ -9,7 +9,7 @@
 //!
 //! Nothing is returned unless everything is sound.
 
-use std::collections::HashMap;
+use rustc_hash::FxHashMap as HashMap;
 use std::ops::Range;
 use std::path::Path;
 
@@ -147,14 +147,57 @@ fn load_checked(files: Vec<SourceText>, whole: bool) -> Result<KnowledgeBase, Lo
         whole,
         diags: Vec::new(),
         files: &files,
-        broken_ids: std::collections::HashSet::new(),
+        broken_ids: rustc_hash::FxHashSet::default(),
         syntax_errors: false,
     };
-    let docs: Vec<(usize, raw::Document)> = files
-        .iter()
-        .enumerate()
-        .map(|(ix, f)| (ix, l.parse_file(ix, &f.text)))
-        .collect();
+    // Files parse independently: a large base is parsed on every core (each part with its own
+    // loader, whose findings are then merged); the shipped one, small, on this thread.
+    let bytes: usize = files.iter().map(|f| f.text.len()).sum();
+    let threads = std::thread::available_parallelism()
+        .map_or(1, std::num::NonZero::get)
+        .min(files.len());
+    let docs: Vec<(usize, raw::Document)> = if bytes < 1 << 20 || threads < 2 {
+        files
+            .iter()
+            .enumerate()
+            .map(|(ix, f)| (ix, l.parse_file(ix, &f.text)))
+            .collect()
+    } else {
+        let parts: Vec<(Vec<(usize, raw::Document)>, Loader<'_>)> = std::thread::scope(|scope| {
+            let handles: Vec<_> = (0..threads)
+                .map(|part| {
+                    let files = &files;
+                    scope.spawn(move || {
+                        let mut own = Loader {
+                            whole,
+                            diags: Vec::new(),
+                            files,
+                            broken_ids: rustc_hash::FxHashSet::default(),
+                            syntax_errors: false,
+                        };
+                        let docs: Vec<(usize, raw::Document)> = (part..files.len())
+                            .step_by(threads)
+                            .map(|ix| (ix, own.parse_file(ix, &files[ix].text)))
+                            .collect();
+                        (docs, own)
+                    })
+                })
+                .collect();
+            handles
+                .into_iter()
+                .map(|h| h.join().unwrap_or_else(|e| std::panic::resume_unwind(e)))
+                .collect()
+        });
+        let mut docs = Vec::with_capacity(files.len());
+        for (d, own) in parts {
+            docs.extend(d);
+            l.diags.extend(own.diags);
+            l.broken_ids.extend(own.broken_ids);
+            l.syntax_errors |= own.syntax_errors;
+        }
+        docs.sort_by_key(|(ix, _)| *ix);
+        docs
+    };
     let built = if l.syntax_errors { None } else { l.build(docs) };
     let mut diagnostics = l.diags;
     match built {
@@ -176,7 +219,7 @@ struct Loader<'f> {
     diags: Vec<Diagnostic>,
     files: &'f [SourceText],
     /// Ids of entries rejected while parsing: references to them are not reported again.
-    broken_ids: std::collections::HashSet<String>,
+    broken_ids: rustc_hash::FxHashSet<String>,
     /// Whether some file is not valid TOML: then cross-references are not checked, since
     /// every entry of that file would look missing.
     syntax_errors: bool,
@@ -476,7 +519,7 @@ impl Loader<'_> {
                 .unwrap_or((usize::MAX, 0))
         });
         // Where each feature is listed: (table, position), in table order.
-        let mut listed: HashMap<String, Vec<(usize, usize)>> = HashMap::new();
+        let mut listed: HashMap<String, Vec<(usize, usize)>> = HashMap::default();
         for (ti, (_, t)) in tables.iter().enumerate() {
             for (ri, f) in t.rows.iter().enumerate() {
                 listed.entry(f.get_ref().clone()).or_default().push((ti, ri));
@@ -842,7 +885,7 @@ impl Loader<'_> {
 
         let mut tables_out = self.tables(&tables, &index, &deployments);
         // The (feature, table) pairs rows name explicitly, with how many rows name each.
-        let mut claims: HashMap<(String, String), usize> = HashMap::new();
+        let mut claims: HashMap<(String, String), usize> = HashMap::default();
         for (_, r) in &rows {
             if let Some(t) = &r.table {
                 *claims
@@ -854,7 +897,7 @@ impl Loader<'_> {
         // Where each row's cells are written, for the checks that need the whole base.
         let mut row_at: Vec<(usize, Range<usize>)> = Vec::new();
         // The rows written for each table, sound or not: a broken row is reported once.
-        let mut written: std::collections::HashSet<(usize, usize)> = std::collections::HashSet::new();
+        let mut written: rustc_hash::FxHashSet<(usize, usize)> = rustc_hash::FxHashSet::default();
         for (f, row) in &rows {
             let Some(feature) = self.resolve(*f, &row.feature, "feature", &index.features) else {
                 continue;
@@ -1458,7 +1501,7 @@ impl Loader<'_> {
         };
         let mut reported: Vec<(usize, usize)> = Vec::new();
         // Only cells of one feature can disagree: compare within each feature's cells.
-        let mut by_feature: HashMap<usize, Vec<(usize, usize, usize)>> = HashMap::new();
+        let mut by_feature: HashMap<usize, Vec<(usize, usize, usize)>> = HashMap::default();
         for &c in &cells {
             by_feature.entry(c.0).or_default().push(c);
         }
@@ -1507,7 +1550,7 @@ impl Loader<'_> {
                 ));
             }
         }
-        let mut statements_of: HashMap<usize, Vec<usize>> = HashMap::new();
+        let mut statements_of: HashMap<usize, Vec<usize>> = HashMap::default();
         for (i, s) in kb.statements.iter().enumerate() {
             statements_of.entry(s.feature).or_default().push(i);
         }
@@ -1589,8 +1632,8 @@ impl Loader<'_> {
 
     /// Index ids of one kind, reporting empty and duplicate ones.
     fn ids<'a>(&mut self, kind: &str, ids: impl Iterator<Item = (usize, &'a Str)>) -> HashMap<String, usize> {
-        let mut map: HashMap<String, usize> = HashMap::new();
-        let mut first: HashMap<String, (usize, Range<usize>)> = HashMap::new();
+        let mut map: HashMap<String, usize> = HashMap::default();
+        let mut first: HashMap<String, (usize, Range<usize>)> = HashMap::default();
         for (i, (f, id)) in ids.enumerate() {
             let text = id.get_ref();
             if text.trim().is_empty() {
@@ -1966,7 +2009,7 @@ impl CondCx<'_> {
     fn set(&self, role: usize, products: &[usize], complement: bool) -> Region {
         let u = self.universe;
         let cube: Cube = if complement {
-            u.restrict(role, self.role_products(role).filter(|p| !products.contains(p)))
+            u.restrict_except(role, products.iter().copied())
         } else {
             u.restrict(role, products.iter().copied())
         };
@@ -2116,7 +2159,7 @@ fn coverage(kb: &KnowledgeBase, products: &[At<&raw::Product>]) -> Vec<Diagnosti
             ruled_out[p].extend(&r.features);
         }
     }
-    let place: std::collections::HashMap<&str, (usize, Range<usize>)> = products
+    let place: HashMap<&str, (usize, Range<usize>)> = products
         .iter()
         .map(|(f, x)| (x.id.get_ref().as_str(), (*f, x.id.span())))
         .collect();

@@ -8,7 +8,7 @@
 mod load;
 pub mod raw;
 
-use std::collections::HashMap;
+use rustc_hash::FxHashMap as HashMap;
 
 use jiff::civil::Date;
 
