@@ -1,0 +1,79 @@
+//! The stages of an answer, each timed alone, on the shipped knowledge base and on synthetic
+//! ones 10× and 100× its size (`interop::synth`): load, the name index, reading a question,
+//! evaluating it with its fixes, rendering text and JSON. `cargo bench` runs them; the book's
+//! performance page gives the figures and the script that times the whole program.
+
+use divan::{Bencher, black_box};
+use interop::diag::SourceText;
+use interop::kb::{self, KnowledgeBase};
+use interop::names::NameIndex;
+use interop::{engine, query, views};
+
+const QUESTION: &str = "does high-resolution photo work with Exchange 2010 and Lync 2010?";
+
+fn main() {
+    divan::main();
+}
+
+fn files(scale: usize) -> Vec<SourceText> {
+    interop::synth::knowledge_base(scale)
+        .into_iter()
+        .map(|(name, text)| SourceText { name, text })
+        .collect()
+}
+
+fn base(scale: usize) -> KnowledgeBase {
+    kb::load(files(scale)).expect("the synthetic base loads")
+}
+
+#[divan::bench(args = [1, 10, 100], sample_count = 10)]
+fn load_checked(bencher: Bencher, scale: usize) {
+    let f = files(scale);
+    bencher.bench(|| kb::load(black_box(f.clone())).expect("loads"));
+}
+
+#[divan::bench]
+fn load_embedded_for_answers() -> KnowledgeBase {
+    kb::load_embedded_for_answers().expect("loads")
+}
+
+#[divan::bench(args = [1, 10, 100], sample_count = 10)]
+fn name_index(bencher: Bencher, scale: usize) {
+    let kb = base(scale);
+    bencher.bench(|| NameIndex::build(black_box(&kb)));
+}
+
+#[divan::bench(args = [1, 10, 100])]
+fn read_question(bencher: Bencher, scale: usize) {
+    let kb = base(scale);
+    let index = NameIndex::build(&kb);
+    bencher.bench(|| query::parse(&kb, &index, black_box(QUESTION)).expect("reads"));
+}
+
+#[divan::bench(args = [1, 10, 100])]
+fn answer(bencher: Bencher, scale: usize) {
+    let kb = base(scale);
+    let index = NameIndex::build(&kb);
+    let q = query::parse(&kb, &index, QUESTION).expect("reads");
+    let date = jiff::civil::date(2026, 11, 23);
+    bencher.bench(|| engine::answer(&kb, black_box(&q), date));
+}
+
+#[divan::bench]
+fn render_text(bencher: Bencher) {
+    let kb = base(1);
+    let index = NameIndex::build(&kb);
+    let q = query::parse(&kb, &index, QUESTION).expect("reads");
+    let a = engine::answer(&kb, &q, jiff::civil::date(2026, 11, 23));
+    let style = views::answer::Style::plain();
+    bencher.bench(|| views::answer::short(&kb, black_box(&a), &style));
+}
+
+#[divan::bench]
+fn render_json(bencher: Bencher) {
+    let kb = base(1);
+    let index = NameIndex::build(&kb);
+    let q = query::parse(&kb, &index, QUESTION).expect("reads");
+    let a = engine::answer(&kb, &q, jiff::civil::date(2026, 11, 23));
+    bencher.bench(|| serde_json::to_string(&views::answer::to_json(&kb, black_box(&a))).expect("JSON"));
+}

@@ -1,0 +1,65 @@
+#!/usr/bin/env bash
+# Times the whole program as users run it, so that anyone can reproduce the figures of the
+# book's performance page: the one-shot answer against `/bin/true` and a peer (jq reading the
+# matrix as JSON), the batch throughput (text and JSON), peak memory, and loading and answering
+# on synthetic knowledge bases 10×, 100× and 1,000× the shipped one. Needs hyperfine and jq
+# (Debian: apt-get install hyperfine jq); builds the release binary first. `-i`: the README
+# question answers "no", which exits 1 by design.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+command -v hyperfine >/dev/null || { echo "needs hyperfine (apt-get install hyperfine)" >&2; exit 1; }
+command -v jq >/dev/null || { echo "needs jq (apt-get install jq)" >&2; exit 1; }
+cargo build --release --quiet --locked
+bin=target/release/interop
+tmp=$(mktemp -d)
+trap 'rm -rf "$tmp"' EXIT
+q="does high-resolution photo work with Exchange 2010 and Lync 2010?"
+
+echo "== machine"
+nproc
+grep -m1 'model name' /proc/cpuinfo || true
+
+echo "== one-shot answer, against /bin/true and jq over the matrix"
+"$bin" matrix --format json >"$tmp/matrix.json"
+hyperfine --warmup 5 --runs 50 -N -i --style basic --export-json "$tmp/oneshot.json" \
+    "$bin ask '$q'" \
+    "/bin/true" \
+    "jq -e .features[0].id $tmp/matrix.json" >/dev/null 2>&1
+jq -r '.results[] | "\(.median * 1000 | . * 100 | round / 100) ms median  \(.command)"' "$tmp/oneshot.json"
+
+echo "== peak memory of the one-shot answer (KB)"
+/usr/bin/time -f "%M" "$bin" ask "$q" >/dev/null 2>"$tmp/mem" || true
+tail -1 "$tmp/mem"
+
+echo "== batch: questions per second (20,000 questions, ${q:0:20}… and seven others)"
+python3 - "$tmp/batch.txt" <<'PY'
+import random, sys
+random.seed(7)
+qs = ["does high-resolution photo work with Exchange 2010 and Lync 2010?",
+      "UCS with Exchange 2013 and SfB Server 2015",
+      "presence in OWA with Exchange Online and SfB Server 2019",
+      "does archiving work with Exchange 2016 and Lync Server 2013?",
+      "UM voicemail with Exchange Online and SfB Server 2015",
+      "what works with Exchange 2013 and Lync Server 2013?",
+      "meeting delegation with Exchange 2010 and SfB Online",
+      "does blorp work with Exchange 2013?"]
+open(sys.argv[1], "w").write("".join(random.choice(qs) + "\n" for _ in range(20000)))
+PY
+for format in text json; do
+    start=$(date +%s.%N)
+    "$bin" ask - --format "$format" <"$tmp/batch.txt" >/dev/null 2>&1 || true
+    end=$(date +%s.%N)
+    echo "$format: $(python3 -c "print(round(20000 / ($end - $start)))") questions/s"
+done
+
+echo "== scale: load (fully checked) and answer, per synthetic size"
+for scale in 1 10 100 1000; do
+    "$bin" synth --scale "$scale" --out "$tmp/kb$scale"
+    printf '%s\n' "$q" >"$tmp/one.txt"
+    for _ in $(seq 400); do printf '%s\n' "$q"; done >"$tmp/many.txt"
+    one=$( { /usr/bin/time -f "%e %M" "$bin" --data "$tmp/kb$scale" ask - <"$tmp/one.txt" >/dev/null; } 2>&1 | tail -1)
+    many=$( { /usr/bin/time -f "%e" "$bin" --data "$tmp/kb$scale" ask - <"$tmp/many.txt" >/dev/null; } 2>&1 | tail -1)
+    python3 -c "
+one, mem = '$one'.split()
+print(f'{$scale:>5}×: load + 1 answer {float(one):.2f} s, {int(mem)//1024} MB; each further answer {(float(\"$many\") - float(one)) / 399 * 1000:.2f} ms')"
+done
