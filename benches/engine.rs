@@ -37,6 +37,26 @@ fn load_embedded_for_answers() -> KnowledgeBase {
     kb::load_embedded_for_answers().expect("loads")
 }
 
+/// What the binary does at start: read back the base and vocabulary the build compiled.
+#[divan::bench]
+fn load_compiled() -> (KnowledgeBase, Option<NameIndex>) {
+    interop::embedded::load().expect("loads")
+}
+
+/// Reading back the compiled base alone (without its vocabulary).
+#[divan::bench]
+fn decode_base(bencher: Bencher) {
+    let bytes = postcard::to_allocvec(&base(1)).expect("encodes");
+    bencher.bench(|| postcard::from_bytes::<KnowledgeBase>(black_box(&bytes)).expect("decodes"));
+}
+
+/// Reading back the compiled vocabulary alone.
+#[divan::bench]
+fn decode_names(bencher: Bencher) {
+    let bytes = postcard::to_allocvec(&NameIndex::build(&base(1))).expect("encodes");
+    bencher.bench(|| postcard::from_bytes::<NameIndex>(black_box(&bytes)).expect("decodes"));
+}
+
 #[divan::bench(args = [1, 10, 100], sample_count = 10)]
 fn name_index(bencher: Bencher, scale: usize) {
     let kb = base(scale);

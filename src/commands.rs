@@ -113,6 +113,7 @@ fn emit(ctx: &Ctx, content: String, output: Option<&Path>, force: bool, out: &mu
 #[allow(clippy::too_many_arguments)]
 pub(crate) fn plan(
     kb: &KnowledgeBase,
+    index: &NameIndex,
     ctx: &Ctx,
     topology: &[String],
     env_file: Option<&Path>,
@@ -122,14 +123,13 @@ pub(crate) fn plan(
     force: bool,
     out: &mut String,
 ) -> Outcome {
-    let index = NameIndex::build(kb);
     let as_of = as_of.unwrap_or_else(today);
     let (deployment, environment) = match env_file {
-        Some(path) => match read_env(kb, ctx, &index, path) {
+        Some(path) => match read_env(kb, ctx, index, path) {
             Ok(e) => (e.topology.clone(), Some(e)),
             Err(o) => return o,
         },
-        None => match read_topology(kb, ctx, &index, &topology.join(" ")) {
+        None => match read_topology(kb, ctx, index, &topology.join(" ")) {
             Ok(q) => (q, None),
             Err(o) => return o,
         },
@@ -144,14 +144,14 @@ pub(crate) fn plan(
 
 pub(crate) fn check(
     kb: &KnowledgeBase,
+    index: &NameIndex,
     ctx: &Ctx,
     env_file: &Path,
     as_of: Option<jiff::civil::Date>,
     format: AnswerFormat,
     out: &mut String,
 ) -> Outcome {
-    let index = NameIndex::build(kb);
-    let environment = match read_env(kb, ctx, &index, env_file) {
+    let environment = match read_env(kb, ctx, index, env_file) {
         Ok(e) => e,
         Err(o) => return o,
     };
@@ -220,15 +220,14 @@ fn side(kb: &KnowledgeBase, ctx: &Ctx, index: &NameIndex, text: &str) -> Result<
 
 pub(crate) fn diff(
     kb: &KnowledgeBase,
+    index: &NameIndex,
     ctx: &Ctx,
-    from: &str,
-    to: &str,
+    (from, to): (&str, &str),
     as_of: Option<jiff::civil::Date>,
     format: AnswerFormat,
     out: &mut String,
 ) -> Outcome {
-    let index = NameIndex::build(kb);
-    let (before, after) = match (side(kb, ctx, &index, from), side(kb, ctx, &index, to)) {
+    let (before, after) = match (side(kb, ctx, index, from), side(kb, ctx, index, to)) {
         (Ok(a), Ok(b)) => (a, b),
         (Err(o), _) | (_, Err(o)) => return o,
     };

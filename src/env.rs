@@ -314,15 +314,7 @@ impl Environment {
     }
 }
 
-/// The tests [`Environment::judge`] knows, for `kb check`.
-pub const TESTS: &[&str] = &[
-    "oauth-certificate-key-length",
-    "oauth-certificate-subject-sip-domain",
-    "oauth-certificate-same-on-all-front-ends",
-    "autodiscover-internal-uri",
-    "oauth-autodiscover-svc",
-    "autodiscover-dns",
-];
+pub use crate::kb::TESTS;
 
 #[cfg(test)]
 mod tests {

@@ -6,17 +6,18 @@
 //! [`expr`] language and compiled into [`region`]s, and [`views`] render what users see.
 //! [`diag`] is how every problem with an input is reported. Questions are read by [`query`]
 //! against the vocabulary of [`names`]; both read text through [`text`].
+//!
+//! Everything that exists before a question does — the knowledge base, its checks, its
+//! vocabulary — lives in the `interop-kb` crate, so that the build script can load, check and
+//! compile the shipped data with the very code the binary runs ([`embedded`]); it is re-exported
+//! here under the same names.
 
-pub mod diag;
+pub use interop_kb::{compiled, diag, expr, graph, kb, names, region, text};
+
+pub mod embedded;
 pub mod engine;
 pub mod env;
-pub mod expr;
-pub mod graph;
-pub mod kb;
-pub mod names;
 pub mod plan;
 pub mod query;
-pub mod region;
 pub mod synth;
-pub mod text;
 pub mod views;

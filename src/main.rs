@@ -366,12 +366,14 @@ fn width(flag: Option<u16>) -> u16 {
         .unwrap_or(80)
 }
 
-fn load(cli: &Cli) -> Result<KnowledgeBase, LoadError> {
+/// The knowledge base, and its vocabulary when it comes compiled.
+fn load(cli: &Cli) -> Result<(KnowledgeBase, Option<NameIndex>), LoadError> {
     match (&cli.data, &cli.command) {
-        (Some(dir), _) => kb::load_dir(dir),
-        (None, Some(Command::Kb { .. })) => kb::load_embedded(),
-        // The shipped data is checked whole by the test suite: answers skip those checks.
-        (None, _) => kb::load_embedded_for_answers(),
+        (Some(dir), _) => kb::load_dir(dir).map(|kb| (kb, None)),
+        // `kb check` checks the TOML itself, and shows its warnings located in it.
+        (None, Some(Command::Kb { .. })) => kb::load_embedded().map(|kb| (kb, None)),
+        // Checked whole when the binary was built, and stored with its vocabulary.
+        (None, _) => interop::embedded::load(),
     }
 }
 
@@ -417,8 +419,8 @@ fn report(ctx: &Ctx, files: &[SourceText], diags: &[Diagnostic]) {
 fn run(cli: &Cli, ctx: &Ctx, out: &mut String) -> Outcome {
     // The process ends with this command: its memory goes back whole at exit, so the knowledge
     // base and the name index are not freed piece by piece.
-    let kb = match load(cli) {
-        Ok(kb) => std::mem::ManuallyDrop::new(kb),
+    let (kb, names) = match load(cli) {
+        Ok((kb, names)) => (std::mem::ManuallyDrop::new(kb), names),
         Err(e) => {
             if let Some(Command::Kb {
                 command: KbCommand::Check { format: Format::Json },
@@ -433,11 +435,16 @@ fn run(cli: &Cli, ctx: &Ctx, out: &mut String) -> Outcome {
             return Outcome::BadInput;
         }
     };
+    // The vocabulary, for the commands that read names: compiled in, or built on first use.
+    let names: std::cell::OnceCell<std::mem::ManuallyDrop<NameIndex>> = names
+        .map(std::mem::ManuallyDrop::new)
+        .map_or_else(std::cell::OnceCell::new, std::cell::OnceCell::from);
+    let index = || -> &NameIndex { names.get_or_init(|| std::mem::ManuallyDrop::new(NameIndex::build(&kb))) };
     let Some(command) = &cli.command else {
-        return repl::run(&kb, ctx);
+        return repl::run(&kb, index(), ctx);
     };
     match command {
-        Command::Repl => return repl::run(&kb, ctx),
+        Command::Repl => return repl::run(&kb, index(), ctx),
         Command::Completions { shell } => {
             out.push_str(&completions(&kb, *shell));
         }
@@ -481,7 +488,7 @@ fn run(cli: &Cli, ctx: &Ctx, out: &mut String) -> Outcome {
             as_of,
             format,
             ..
-        } => return ask(&kb, ctx, question, *as_of, *format, out),
+        } => return ask(&kb, index(), ctx, question, *as_of, *format, out),
         Command::Matrix { format, table, as_of } => {
             let chosen = match table {
                 Some(id) => kb.tables.iter().find(|t| &t.id == id).ok_or_else(|| {
@@ -524,6 +531,7 @@ fn run(cli: &Cli, ctx: &Ctx, out: &mut String) -> Outcome {
         } => {
             return commands::plan(
                 &kb,
+                index(),
                 ctx,
                 topology,
                 env.as_deref(),
@@ -534,13 +542,13 @@ fn run(cli: &Cli, ctx: &Ctx, out: &mut String) -> Outcome {
                 out,
             );
         }
-        Command::Check { env, as_of, format } => return commands::check(&kb, ctx, env, *as_of, *format, out),
+        Command::Check { env, as_of, format } => return commands::check(&kb, index(), ctx, env, *as_of, *format, out),
         Command::Diff {
             from,
             to,
             as_of,
             format,
-        } => return commands::diff(&kb, ctx, from, to, *as_of, *format, out),
+        } => return commands::diff(&kb, index(), ctx, (from, to), *as_of, *format, out),
         Command::Graph {
             feature,
             format,
@@ -606,16 +614,16 @@ fn render_answer(kb: &KnowledgeBase, ctx: &Ctx, a: &Answer, format: AnswerFormat
 
 fn ask(
     kb: &KnowledgeBase,
+    index: &NameIndex,
     ctx: &Ctx,
     question: &[String],
     as_of: Option<jiff::civil::Date>,
     format: AnswerFormat,
     out: &mut String,
 ) -> Outcome {
-    let index = std::mem::ManuallyDrop::new(NameIndex::build(kb));
     let as_of = as_of.unwrap_or_else(today);
     if question.len() == 1 && question[0] == "-" {
-        return ask_stdin(kb, ctx, &index, as_of, format, out);
+        return ask_stdin(kb, ctx, index, as_of, format, out);
     }
     if question.iter().any(|q| q == "-") {
         report(
@@ -628,7 +636,7 @@ fn ask(
         return Outcome::BadInput;
     }
     let text = question.join(" ");
-    match query::parse(kb, &index, &text) {
+    match query::parse(kb, index, &text) {
         Ok(q) => {
             let a = engine::answer(kb, &q, as_of);
             render_answer(kb, ctx, &a, format, out);

@@ -86,7 +86,7 @@ enum Step {
 /// The session.
 struct Session<'k> {
     kb: &'k KnowledgeBase,
-    index: NameIndex,
+    index: &'k NameIndex,
     env: Option<Question>,
     /// The environment file `use FILE.toml` read, if the deployment came from one.
     env_file: Option<interop::env::Environment>,
@@ -147,7 +147,7 @@ impl Session<'_> {
                         );
                     }
                 };
-                match interop::env::parse(self.kb, &self.index, args, &text) {
+                match interop::env::parse(self.kb, self.index, args, &text) {
                     Ok(e) => {
                         self.env = Some(e.topology.clone());
                         self.env_file = Some(e);
@@ -187,7 +187,7 @@ impl Session<'_> {
                     line.to_owned(),
                 ),
             },
-            "use" => match query::parse_topology(self.kb, &self.index, args) {
+            "use" => match query::parse_topology(self.kb, self.index, args) {
                 Ok(env) => {
                     self.env = Some(env);
                     self.env_file = None;
@@ -280,13 +280,13 @@ impl Session<'_> {
     }
 
     fn question(&mut self, line: &str, head: &str) -> Step {
-        let mut parsed = query::parse(self.kb, &self.index, line);
+        let mut parsed = query::parse(self.kb, self.index, line);
         // "what doesn't work?": a listing of the session's deployment.
         if parsed.is_err()
             && let Some(env) = &self.env
         {
             let with = format!("{} with {}", line.trim_end_matches(['?', '？', ' ']), env.text);
-            if let Ok(q) = query::parse(self.kb, &self.index, &with)
+            if let Ok(q) = query::parse(self.kb, self.index, &with)
                 && matches!(q.kind, query::Kind::WhatWorks | query::Kind::WhatFails)
             {
                 parsed = Ok(q);
@@ -462,10 +462,10 @@ pub(crate) fn history_path() -> Option<PathBuf> {
 
 /// Run the shell until `quit` or the end of input. Piped input: one answer per line, errors on
 /// stderr, and the exit status says whether a line was bad.
-pub(crate) fn run(kb: &KnowledgeBase, ctx: &Ctx) -> Outcome {
+pub(crate) fn run(kb: &KnowledgeBase, index: &NameIndex, ctx: &Ctx) -> Outcome {
     let mut session = Session {
         kb,
-        index: NameIndex::build(kb),
+        index,
         env: None,
         env_file: None,
         as_of: None,

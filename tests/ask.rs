@@ -446,3 +446,40 @@ fn digest(question: &str, as_of: &str) -> Value {
         "changes": v["changes"],
     })
 }
+
+/// The binary answers from the knowledge base its build compiled; `--data data` loads and
+/// checks the same TOML at start. Every question of the corpus, bad ones included, gets the
+/// same answer, byte for byte, both ways.
+#[test]
+fn the_compiled_base_answers_as_the_toml_does() {
+    let dir = concat!(env!("CARGO_MANIFEST_DIR"), "/tests/questions");
+    let mut paths: Vec<_> = std::fs::read_dir(dir)
+        .expect("tests/questions exists")
+        .map(|e| e.expect("readable").path())
+        .collect();
+    paths.sort();
+    let mut questions = String::new();
+    for p in paths {
+        let text = std::fs::read_to_string(&p).expect("UTF-8");
+        for line in text.lines().filter(|l| !l.trim().is_empty() && !l.starts_with('#')) {
+            questions.push_str(line.split(" => ").next().unwrap_or(line));
+            questions.push('\n');
+        }
+    }
+    assert!(questions.lines().count() > 100, "the corpus was not found");
+    let data = concat!(env!("CARGO_MANIFEST_DIR"), "/data");
+    for format in ["json", "text"] {
+        let args = ["ask", "-", "--format", format, "--as-of", "2026-11-23"];
+        let compiled = interop_with_stdin(&args, &questions);
+        let mut with_data = vec!["--data", data];
+        with_data.extend(args);
+        let toml = interop_with_stdin(&with_data, &questions);
+        assert_eq!(compiled.code, toml.code);
+        assert!(
+            compiled.stdout == toml.stdout,
+            "{format} answers differ between the compiled base and --data"
+        );
+        assert_eq!(compiled.stderr, toml.stderr);
+        assert!(compiled.stdout.lines().count() >= questions.lines().count());
+    }
+}

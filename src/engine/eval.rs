@@ -18,6 +18,7 @@ use std::fmt::Write as _;
 use jiff::civil::Date;
 
 use crate::kb::{Cite, Condition, KnowledgeBase, Support};
+pub use crate::kb::{describe_cube, describe_set};
 use crate::region::{Cube, Region};
 
 /// The four verdicts.
@@ -624,56 +625,6 @@ fn covered_by(kb: &KnowledgeBase, feature: usize, t: &Cube, date: jiff::civil::D
         "no source speaks of this feature with any topology".to_owned()
     } else {
         parts.join("; ")
-    }
-}
-
-/// A set of products of one role, named as briefly as the data allows.
-#[must_use]
-pub fn describe_set(kb: &KnowledgeBase, role: usize, products: &[usize]) -> String {
-    let all = &kb.roles[role].products;
-    if products.len() == all.len() {
-        return format!("any {}", kb.roles[role].name);
-    }
-    // Membership as a bit set: a role may hold thousands of products and families.
-    let mut rest = fixedbitset::FixedBitSet::with_capacity(kb.products.len());
-    rest.extend(products.iter().copied());
-    let mut names = Vec::new();
-    for f in kb.families.iter().filter(|f| f.role == role && f.members.len() > 1) {
-        if f.members.iter().all(|&m| rest.contains(m)) {
-            names.push(f.name.clone());
-            for &m in &f.members {
-                rest.set(m, false);
-            }
-        }
-    }
-    names.extend(
-        products
-            .iter()
-            .filter(|&&p| rest.contains(p))
-            .map(|&p| kb.products[p].name.clone()),
-    );
-    match names.len() {
-        0 => "nothing".to_owned(),
-        1 => names.remove(0),
-        _ => {
-            let last = names.pop().unwrap_or_default();
-            format!("{} or {last}", names.join(", "))
-        }
-    }
-}
-
-/// The stated part of a topology: "Exchange Server 2010 + Lync Server 2010".
-#[must_use]
-pub fn describe_cube(kb: &KnowledgeBase, t: &Cube) -> String {
-    let u = &kb.universe;
-    let parts: Vec<String> = (0..kb.roles.len())
-        .filter(|&r| !u.is_free(t, r))
-        .map(|r| describe_set(kb, r, &u.allowed(t, r).collect::<Vec<_>>()))
-        .collect();
-    if parts.is_empty() {
-        "any topology".to_owned()
-    } else {
-        parts.join(" + ")
     }
 }
 

@@ -5,6 +5,7 @@
 //! immutable; ids have become indices, conditions have become [`Region`]s, and the dependency
 //! [`Graph`](crate::graph::Graph) is built.
 
+mod describe;
 mod load;
 pub mod raw;
 
@@ -17,6 +18,7 @@ use crate::expr::Expr;
 use crate::graph::Graph;
 use crate::region::{Region, Universe};
 
+pub use describe::{describe_cube, describe_set};
 pub use load::{EMBEDDED, LoadError, MAX_FILE_BYTES, load, load_dir, load_embedded, load_embedded_for_answers};
 
 pub type SourceIx = usize;
@@ -27,7 +29,7 @@ pub type FeatureIx = usize;
 pub type StepIx = usize;
 
 /// Names in English, French and Chinese, as the sources use them.
-#[derive(Debug, Clone, Default)]
+#[derive(Debug, Clone, Default, serde::Serialize, serde::Deserialize)]
 pub struct Names {
     pub en: Vec<String>,
     pub fr: Vec<String>,
@@ -50,7 +52,7 @@ impl Names {
 }
 
 /// A citation: document, section and the original words.
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, serde::Serialize, serde::Deserialize)]
 pub struct Cite {
     pub doc: SourceIx,
     pub section: String,
@@ -60,7 +62,7 @@ pub struct Cite {
     pub inferred: Option<String>,
 }
 
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, serde::Serialize, serde::Deserialize)]
 pub struct Source {
     pub id: String,
     pub file: String,
@@ -76,7 +78,7 @@ pub struct Source {
     pub revision_of: Option<String>,
 }
 
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, serde::Serialize, serde::Deserialize)]
 pub struct Role {
     pub id: String,
     pub name: String,
@@ -88,7 +90,7 @@ pub struct Role {
     pub products: Vec<ProductIx>,
 }
 
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, serde::Serialize, serde::Deserialize)]
 pub struct Family {
     pub id: String,
     pub name: String,
@@ -98,7 +100,7 @@ pub struct Family {
     pub sources: Vec<Cite>,
 }
 
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, serde::Serialize, serde::Deserialize)]
 pub struct Product {
     pub id: String,
     pub name: String,
@@ -114,7 +116,7 @@ pub struct Product {
 
 /// A product no source covers ("Microsoft Teams"): a question that names it answers
 /// `unknown`, naming it.
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, serde::Serialize, serde::Deserialize)]
 pub struct Uncovered {
     pub id: String,
     pub name: String,
@@ -123,13 +125,13 @@ pub struct Uncovered {
 }
 
 /// Words that mean the same in the names of features, in the three languages.
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, serde::Serialize, serde::Deserialize)]
 pub struct Synonym {
     pub id: String,
     pub words: Names,
 }
 
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, serde::Serialize, serde::Deserialize)]
 pub struct Lifecycle {
     pub product: ProductIx,
     pub released: Option<Date>,
@@ -138,14 +140,14 @@ pub struct Lifecycle {
     pub sources: Vec<Cite>,
 }
 
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, serde::Serialize, serde::Deserialize)]
 pub struct Mode {
     pub id: String,
     pub name: String,
     pub aliases: Names,
 }
 
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, serde::Serialize, serde::Deserialize)]
 pub struct Feature {
     pub id: String,
     pub name: String,
@@ -164,7 +166,7 @@ pub struct Feature {
 }
 
 /// A documented replacement: the feature, what the source says, and the source.
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, serde::Serialize, serde::Deserialize)]
 pub struct Replacement {
     pub feature: FeatureIx,
     pub says: String,
@@ -172,7 +174,7 @@ pub struct Replacement {
 }
 
 /// What provides a feature.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub enum Provider {
     Product(ProductIx),
     Family(FamilyIx),
@@ -190,14 +192,14 @@ impl Provider {
 }
 
 /// A condition of the data, parsed and compiled.
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, serde::Serialize, serde::Deserialize)]
 pub struct Condition {
     pub text: String,
     pub expr: Expr,
     pub region: Region,
 }
 
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, serde::Serialize, serde::Deserialize)]
 pub struct Deployment {
     pub id: String,
     pub name: String,
@@ -208,7 +210,7 @@ pub struct Deployment {
 }
 
 /// What a cell or a statement says.
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, serde::Serialize, serde::Deserialize)]
 pub enum Support {
     Yes,
     No,
@@ -256,7 +258,7 @@ impl Support {
 }
 
 /// A support table: its columns (deployments) and rows, in the order of its source.
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, serde::Serialize, serde::Deserialize)]
 pub struct Table {
     pub id: String,
     pub title: String,
@@ -289,7 +291,7 @@ impl Table {
     }
 }
 
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, serde::Serialize, serde::Deserialize)]
 pub struct Row {
     pub feature: FeatureIx,
     pub table: usize,
@@ -298,7 +300,7 @@ pub struct Row {
     pub sources: Vec<Cite>,
 }
 
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, serde::Serialize, serde::Deserialize)]
 pub struct Statement {
     pub id: String,
     pub feature: FeatureIx,
@@ -312,7 +314,7 @@ pub struct Statement {
     pub sources: Vec<Cite>,
 }
 
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, serde::Serialize, serde::Deserialize)]
 pub struct Rule {
     pub id: String,
     pub kind: String,
@@ -323,7 +325,7 @@ pub struct Rule {
     pub sources: Vec<Cite>,
 }
 
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, serde::Serialize, serde::Deserialize)]
 pub struct Limit {
     pub id: String,
     pub features: Vec<FeatureIx>,
@@ -332,14 +334,14 @@ pub struct Limit {
     pub sources: Vec<Cite>,
 }
 
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, serde::Serialize, serde::Deserialize)]
 pub struct Command {
     pub shell: String,
     pub run: String,
     pub expect: Option<String>,
 }
 
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, serde::Serialize, serde::Deserialize)]
 pub struct Step {
     pub id: String,
     pub title: String,
@@ -354,8 +356,19 @@ pub struct Step {
     pub sources: Vec<Cite>,
 }
 
-/// A test of an environment file ([`crate::env::Environment::judge`]).
-#[derive(Debug, Clone)]
+/// The tests an environment file can be judged by (`interop::env::Environment::judge`), for
+/// `kb check`: a step of the data may name only these.
+pub const TESTS: &[&str] = &[
+    "oauth-certificate-key-length",
+    "oauth-certificate-subject-sip-domain",
+    "oauth-certificate-same-on-all-front-ends",
+    "autodiscover-internal-uri",
+    "oauth-autodiscover-svc",
+    "autodiscover-dns",
+];
+
+/// A test of an environment file (`interop::env::Environment::judge`), one of [`TESTS`].
+#[derive(Debug, Clone, serde::Serialize, serde::Deserialize)]
 pub struct StepTest {
     pub test: String,
     pub min: Option<i64>,
@@ -363,13 +376,13 @@ pub struct StepTest {
     pub fix: Vec<Command>,
 }
 
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, serde::Serialize, serde::Deserialize)]
 pub struct Claim {
     pub says: String,
     pub sources: Vec<Cite>,
 }
 
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, serde::Serialize, serde::Deserialize)]
 pub struct Conflict {
     pub id: String,
     pub topic: String,
@@ -380,8 +393,9 @@ pub struct Conflict {
 }
 
 /// Everything the engine knows, immutable once loaded.
-#[derive(Debug)]
+#[derive(Debug, serde::Serialize, serde::Deserialize)]
 pub struct KnowledgeBase {
+    #[serde(skip)]
     pub files: Vec<SourceText>,
     pub sources: Vec<Source>,
     pub roles: Vec<Role>,
@@ -406,6 +420,7 @@ pub struct KnowledgeBase {
     pub universe: Universe,
     pub graph: Graph,
     /// What `kb check` should say of a sound knowledge base: products no fact covers.
+    #[serde(skip)]
     pub warnings: Vec<crate::diag::Diagnostic>,
     /// For each feature, its statements and its rules: answering reads a feature's facts
     /// without scanning every fact of the base.
@@ -414,7 +429,7 @@ pub struct KnowledgeBase {
 }
 
 /// The facts about one feature, by index.
-#[derive(Debug, Clone, Default)]
+#[derive(Debug, Clone, Default, serde::Serialize, serde::Deserialize)]
 pub struct FeatureFacts {
     pub statements: Vec<usize>,
     pub rules: Vec<usize>,
@@ -433,7 +448,7 @@ impl KnowledgeBase {
 }
 
 /// Id → index maps, one per kind of entity.
-#[derive(Debug, Default)]
+#[derive(Debug, Default, serde::Serialize, serde::Deserialize)]
 struct Index {
     sources: HashMap<String, SourceIx>,
     roles: HashMap<String, RoleIx>,

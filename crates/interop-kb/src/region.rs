@@ -9,18 +9,18 @@
 use fixedbitset::FixedBitSet;
 
 /// The products of each role: what "any product in this role" means.
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, serde::Serialize, serde::Deserialize)]
 pub struct Universe {
     roles: Vec<FixedBitSet>,
     products: usize,
 }
 
 /// Topologies whose product in each role is one of the allowed ones.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash, serde::Serialize, serde::Deserialize)]
 pub struct Cube(FixedBitSet);
 
 /// A union of cubes.
-#[derive(Debug, Clone, Default, PartialEq, Eq)]
+#[derive(Debug, Clone, Default, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub struct Region(Vec<Cube>);
 
 impl Universe {

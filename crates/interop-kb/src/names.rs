@@ -26,7 +26,7 @@ const LABEL_WORDS: usize = 6;
 pub type Term = u32;
 
 /// What a name denotes.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, serde::Serialize, serde::Deserialize)]
 pub enum Entity {
     Feature(usize),
     Product(usize),
@@ -67,7 +67,7 @@ impl Entity {
 
 /// The terms a word can be, held inline: at most four (its English stem, its French stem as
 /// written and folded, itself).
-#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub struct Terms {
     len: u8,
     items: [Term; 4],
@@ -154,7 +154,7 @@ impl Word {
 }
 
 /// A name of a feature, as the set of its terms.
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, serde::Serialize, serde::Deserialize)]
 pub struct FeatureName {
     pub feature: usize,
     pub text: String,
@@ -164,7 +164,7 @@ pub struct FeatureName {
     pub weight: f32,
 }
 
-#[derive(Debug)]
+#[derive(Debug, serde::Serialize, serde::Deserialize)]
 struct Trie<T> {
     edges: HashMap<(u32, Term), u32>,
     ends: Vec<Vec<T>>,
@@ -200,8 +200,9 @@ impl<T: PartialEq> Trie<T> {
 }
 
 /// Every name and alias of the knowledge base, read into terms.
-#[derive(Debug)]
+#[derive(Debug, serde::Serialize, serde::Deserialize)]
 pub struct NameIndex {
+    #[serde(skip)]
     stems: Stems,
     terms: HashMap<String, Term>,
     /// Each term's text, by term.
@@ -229,17 +230,21 @@ pub struct NameIndex {
     weights: Vec<f32>,
     /// The Chinese words of the names and the Chinese function words, longest first, built on
     /// the first question with Chinese in it.
+    #[serde(skip)]
     han: std::sync::OnceLock<Option<AhoCorasick>>,
     han_words: Vec<String>,
     /// The words of `han_words`, while the index is built.
+    #[serde(skip)]
     han_seen: HashSet<String>,
     /// Each entity's display names, for did-you-mean.
     pub display: Vec<(String, Entity)>,
     /// The key of each display name ([`NameIndex::key`]), made on the first did-you-mean.
+    #[serde(skip)]
     display_keys: std::sync::OnceLock<Vec<String>>,
     /// The terms a name of the topology stands for among the words of features.
     entity_terms: HashMap<Entity, Vec<Term>>,
     /// While building: each word, stemmed once in each language (English, French, Chinese).
+    #[serde(skip)]
     stemmed: HashMap<String, [Option<Term>; 3]>,
     /// The term that stands for each entity.
     entity_term_of: HashMap<Entity, Term>,

@@ -2,14 +2,14 @@
 //! steps, joined by typed edges. Built once by the loader and never changed; the engine walks
 //! it for feature requirements, plans order steps by it, and `interop graph` draws it.
 
-use std::collections::HashMap;
+use rustc_hash::FxHashMap as HashMap;
 
 use petgraph::Direction;
 use petgraph::graph::{DiGraph, NodeIndex};
 use petgraph::visit::EdgeRef;
 
 /// A node: one entity of the knowledge base, by its index.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, serde::Serialize, serde::Deserialize)]
 pub enum Node {
     Product(usize),
     Family(usize),
@@ -20,7 +20,7 @@ pub enum Node {
 }
 
 /// What an edge means, read from its source to its target.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, serde::Serialize, serde::Deserialize)]
 pub enum Edge {
     /// A feature needs another feature, a rule's condition, or a prerequisite step.
     Requires,
@@ -48,7 +48,7 @@ impl Edge {
 }
 
 /// The immutable dependency graph.
-#[derive(Debug, Default)]
+#[derive(Debug, Default, serde::Serialize, serde::Deserialize)]
 pub struct Graph {
     graph: DiGraph<Node, Edge>,
     index: HashMap<Node, NodeIndex>,

@@ -784,11 +784,11 @@ impl Loader<'_> {
                     .tests
                     .iter()
                     .filter_map(|t| {
-                        if !crate::env::TESTS.contains(&t.test.get_ref().as_str()) {
+                        if !crate::kb::TESTS.contains(&t.test.get_ref().as_str()) {
                             let d = Diagnostic::new(format!("unknown test `{}`", t.test.get_ref()))
                                 .at(*f, t.test.span())
-                                .suggest(did_you_mean(t.test.get_ref(), crate::env::TESTS.iter().copied()))
-                                .note(format!("the tests are {}", crate::env::TESTS.join(", ")));
+                                .suggest(did_you_mean(t.test.get_ref(), crate::kb::TESTS.iter().copied()))
+                                .note(format!("the tests are {}", crate::kb::TESTS.join(", ")));
                             self.diags.push(d);
                             return None;
                         }
@@ -1476,7 +1476,7 @@ impl Loader<'_> {
             clash
                 .cubes()
                 .first()
-                .map_or_else(String::new, |c| crate::engine::describe_cube(kb, c))
+                .map_or_else(String::new, |c| crate::kb::describe_cube(kb, c))
         };
         // Cells: every pair of columns of a row, and rows of one feature in tables in force together.
         let mut cells: Vec<(usize, usize, usize)> = Vec::new(); // (feature, row, column index)

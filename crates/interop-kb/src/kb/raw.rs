@@ -6,7 +6,7 @@
 //! merges them across files.
 //!
 //! ```
-//! # use interop::kb::raw::Document;
+//! # use interop_kb::kb::raw::Document;
 //! let doc: Document = toml::from_str(r#"
 //!     [[source]]
 //!     id = "seed-004"

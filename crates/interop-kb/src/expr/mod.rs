@@ -4,7 +4,7 @@
 //! about the products in each role of a topology:
 //!
 //! ```
-//! let e = interop::expr::parse("exchange >= 2013 and client not in [lync-2010, lwa]").unwrap();
+//! let e = interop_kb::expr::parse("exchange >= 2013 and client not in [lync-2010, lwa]").unwrap();
 //! assert_eq!(e.to_string(), "exchange >= 2013 and client not in [lync-2010, lwa]");
 //! ```
 
@@ -17,7 +17,7 @@ pub use parse::{MAX_DEPTH, ParseError, parse};
 
 /// A parsed condition. Names keep their span (byte offsets into the condition's text) so that
 /// the loader can point at the one that resolves to nothing.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub enum Expr {
     True,
     And(Vec<Expr>),
@@ -41,7 +41,7 @@ pub enum Expr {
 }
 
 /// What a comparison is about.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub enum Subject {
     /// The product in a role.
     Role(Name),
@@ -59,13 +59,13 @@ impl Subject {
 }
 
 /// An identifier and where it stands in the condition's text.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub struct Name {
     pub text: String,
     pub span: Range<usize>,
 }
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub enum CmpOp {
     Ge,
     Gt,
