@@ -18,7 +18,7 @@ fn main() {
 fn files(scale: usize) -> Vec<SourceText> {
     interop::synth::knowledge_base(scale)
         .into_iter()
-        .map(|(name, text)| SourceText { name, text })
+        .map(|(name, text)| SourceText::new(name, text))
         .collect()
 }
 

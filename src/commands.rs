@@ -25,7 +25,7 @@ fn read_env(kb: &KnowledgeBase, ctx: &Ctx, index: &NameIndex, path: &Path) -> Re
             Err(e) => {
                 let at = e.utf8_error().valid_up_to();
                 let text = String::from_utf8_lossy(e.as_bytes()).into_owned();
-                let files = [SourceText { name, text }];
+                let files = [SourceText::new(name, text)];
                 report(
                     ctx,
                     &files,
@@ -46,7 +46,7 @@ fn read_env(kb: &KnowledgeBase, ctx: &Ctx, index: &NameIndex, path: &Path) -> Re
         }
     };
     env::parse(kb, index, &name, &text).map_err(|d| {
-        let files = [SourceText { name, text }];
+        let files = [SourceText::new(name, text)];
         report(ctx, &files, &[d]);
         Outcome::BadInput
     })
@@ -55,10 +55,7 @@ fn read_env(kb: &KnowledgeBase, ctx: &Ctx, index: &NameIndex, path: &Path) -> Re
 /// A deployment written as in questions, reported against its own text when it cannot be read.
 fn read_topology(kb: &KnowledgeBase, ctx: &Ctx, index: &NameIndex, text: &str) -> Result<Question, Outcome> {
     query::parse_topology(kb, index, text).map_err(|d| {
-        let files = [SourceText {
-            name: "<topology>".into(),
-            text: text.to_owned(),
-        }];
+        let files = [SourceText::new("<topology>".into(), text.to_owned())];
         let d = if d.span.is_some() {
             Diagnostic { file: Some(0), ..d }
         } else {

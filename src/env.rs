@@ -117,10 +117,7 @@ const KEYS: &[&str] = &["topology", "sip-domain", "exchange", "server", "certifi
 /// at its place in the file.
 #[allow(clippy::result_large_err)] // one per file, on the way to the user
 pub fn parse(kb: &KnowledgeBase, index: &NameIndex, name: &str, text: &str) -> Result<Environment, Diagnostic> {
-    let file = SourceText {
-        name: name.to_owned(),
-        text: text.to_owned(),
-    };
+    let file = SourceText::new(name.to_owned(), text.to_owned());
     let raw: Raw = toml::from_str(text).map_err(|e| {
         let span = e.span().unwrap_or(0..0);
         let msg = e.message().trim().to_owned();

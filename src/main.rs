@@ -643,10 +643,7 @@ fn ask(
             verdict_outcome(a.verdict)
         }
         Err(d) => {
-            let files = [SourceText {
-                name: "<question>".into(),
-                text,
-            }];
+            let files = [SourceText::new("<question>".into(), text)];
             report(ctx, &files, &[d]);
             Outcome::BadInput
         }
@@ -679,12 +676,8 @@ fn ask_stdin(
         line_no += 1;
         let mut chunk = String::new();
         // The file name and padding put the line's number in the diagnostic.
-        let place = |text: &str| SourceText {
-            name: "<stdin>".into(),
-            text: format!("{}{text}", "\n".repeat(line_no - 1)),
-        };
+        let place = |text: &str| SourceText::line("<stdin>".into(), text.to_owned(), line_no);
         let shift = |mut d: Diagnostic| {
-            d.span = d.span.map(|s| s.start + line_no - 1..s.end + line_no - 1);
             d.file = Some(0);
             d
         };

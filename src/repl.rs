@@ -156,13 +156,7 @@ impl Session<'_> {
                             self.env_text().unwrap_or_default()
                         ))
                     }
-                    Err(d) => Step::BadFile(
-                        d,
-                        SourceText {
-                            name: args.to_owned(),
-                            text,
-                        },
-                    ),
+                    Err(d) => Step::BadFile(d, SourceText::new(args.to_owned(), text)),
                 }
             }
             "plan" if rest.is_empty() => match &self.env {
@@ -484,10 +478,7 @@ pub(crate) fn run(kb: &KnowledgeBase, index: &NameIndex, ctx: &Ctx) -> Outcome {
 }
 
 fn bad(ctx: &Ctx, d: Diagnostic, text: String) {
-    let files = [SourceText {
-        name: "<input>".into(),
-        text,
-    }];
+    let files = [SourceText::new("<input>".into(), text)];
     let d = if d.span.is_some() {
         Diagnostic { file: Some(0), ..d }
     } else {

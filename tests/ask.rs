@@ -483,3 +483,27 @@ fn the_compiled_base_answers_as_the_toml_does() {
         assert!(compiled.stdout.lines().count() >= questions.lines().count());
     }
 }
+
+/// A rejected line of a batch is located in the whole input (`<stdin>:LINE:COL`), in text and
+/// in JSON, and the lines around it are still answered.
+#[test]
+fn a_rejected_batch_line_is_located_by_its_line_number() {
+    let mut input = String::new();
+    for _ in 0..40 {
+        input.push_str("UCS with Exchange 2013 and SfB Server 2015\n");
+    }
+    input.push_str("does hi-res foto work with Exchange 2013 and Lync 2013?\n# a comment\n\n");
+    input.push_str("does blorp work with Exchange 2013?\n");
+    let run = interop_with_stdin(&["ask", "-"], &input);
+    assert_eq!(run.code, 2, "a rejected line makes the batch exit 2");
+    assert!(run.stderr.contains("--> <stdin>:44:6"), "{}", run.stderr);
+    assert!(run.stderr.contains("44 | does blorp work"), "{}", run.stderr);
+    assert_eq!(run.stdout.matches("read: ").count(), 41, "{}", run.stdout);
+
+    let run = interop_with_stdin(&["ask", "-", "--format", "json"], &input);
+    let last: Value = serde_json::from_str(run.stdout.lines().last().expect("lines")).expect("JSON");
+    assert_eq!(last["line"], 44);
+    assert_eq!(last["error"]["line"], 44);
+    assert_eq!(last["error"]["column"], 6);
+    assert_eq!(run.stdout.lines().count(), 42);
+}

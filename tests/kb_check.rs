@@ -23,10 +23,7 @@ fn broken(file: &str, find: &str, replace: &str) -> (String, Vec<String>, String
             } else {
                 text
             };
-            SourceText {
-                name: format!("data/{name}"),
-                text,
-            }
+            SourceText::new(format!("data/{name}"), text)
         })
         .collect();
     assert!(found, "no data file {file}");
@@ -345,17 +342,11 @@ fn edited(
                     text = text.replace(find, replace);
                 }
             }
-            SourceText {
-                name: format!("data/{name}"),
-                text,
-            }
+            SourceText::new(format!("data/{name}"), text)
         })
         .collect();
     for (name, text) in added {
-        files.push(SourceText {
-            name: format!("data/{name}"),
-            text: (*text).to_owned(),
-        });
+        files.push(SourceText::new(format!("data/{name}"), (*text).to_owned()));
     }
     kb::load(files).map_err(|err| {
         let rendered = err.diagnostics.iter().map(|d| d.render(&err.files, false)).collect();

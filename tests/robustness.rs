@@ -117,10 +117,7 @@ fn damaged_knowledge_bases_never_panic() {
                         [usize::try_from(rng.next()).unwrap_or(0) % 11];
                     text.replace_range(at..end, insert);
                 }
-                SourceText {
-                    name: format!("data/{name}"),
-                    text,
-                }
+                SourceText::new(format!("data/{name}"), text)
             })
             .collect();
         if let Err(e) = interop::kb::load(texts) {

@@ -15,6 +15,38 @@ pub struct SourceText {
     /// How the file is named in messages: `data/products.toml`, `<question>`.
     pub name: String,
     pub text: String,
+    /// The line number of the text's first line: 1 for a file, the line's own number for a
+    /// line of a batch, so that messages point into the whole input without holding it.
+    pub first_line: usize,
+}
+
+impl SourceText {
+    #[must_use]
+    pub fn new(name: String, text: String) -> Self {
+        SourceText {
+            name,
+            text,
+            first_line: 1,
+        }
+    }
+
+    /// The text of one line of a longer input, numbered as it is there.
+    #[must_use]
+    pub fn line(name: String, text: String, number: usize) -> Self {
+        SourceText {
+            name,
+            text,
+            first_line: number.max(1),
+        }
+    }
+
+    /// 1-based line (counted from [`SourceText::first_line`]) and character column of a byte
+    /// offset.
+    #[must_use]
+    pub fn line_col(&self, offset: usize) -> (usize, usize) {
+        let (line, col) = line_col(&self.text, offset);
+        (line + self.first_line - 1, col)
+    }
 }
 
 /// One problem.
@@ -94,7 +126,7 @@ impl Diagnostic {
         let Some(span) = &self.span else {
             return Some(file.name.clone());
         };
-        let (line, col) = line_col(&file.text, span.start);
+        let (line, col) = file.line_col(span.start);
         Some(format!("{}:{line}:{col}", file.name))
     }
 
@@ -114,6 +146,7 @@ impl Diagnostic {
                 }
                 Group::with_title(title).element(
                     Snippet::source(file.text.as_str())
+                        .line_start(file.first_line)
                         .path(file.name.as_str())
                         .annotation(ann),
                 )
@@ -138,7 +171,7 @@ impl Diagnostic {
         let file = self.file.and_then(|f| files.get(f));
         let (line, column) = match (file, &self.span) {
             (Some(f), Some(s)) => {
-                let (l, c) = line_col(&f.text, s.start);
+                let (l, c) = f.line_col(s.start);
                 (Some(l), Some(c))
             }
             _ => (None, None),
@@ -275,10 +308,10 @@ mod tests {
 
     #[test]
     fn rendering_points_at_line_and_column() {
-        let files = vec![SourceText {
-            name: "data/x.toml".into(),
-            text: "[[product]]\nid = \"exchnage-2013\"\n".into(),
-        }];
+        let files = vec![SourceText::new(
+            "data/x.toml".into(),
+            "[[product]]\nid = \"exchnage-2013\"\n".into(),
+        )];
         let d = Diagnostic::new("unknown product `exchnage-2013`")
             .at(0, 18..31)
             .label("not a product")

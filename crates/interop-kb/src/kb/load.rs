@@ -61,10 +61,7 @@ pub fn load_embedded_for_answers() -> Result<KnowledgeBase, LoadError> {
 fn embedded_files() -> Vec<SourceText> {
     EMBEDDED
         .iter()
-        .map(|(name, text)| SourceText {
-            name: (*name).to_owned(),
-            text: (*text).to_owned(),
-        })
+        .map(|(name, text)| SourceText::new((*name).to_owned(), (*text).to_owned()))
         .collect()
 }
 
@@ -111,11 +108,11 @@ pub fn load_dir(dir: &Path) -> Result<KnowledgeBase, LoadError> {
         }
         match std::fs::read(&path) {
             Ok(bytes) => match String::from_utf8(bytes) {
-                Ok(text) => files.push(SourceText { name, text }),
+                Ok(text) => files.push(SourceText::new(name, text)),
                 Err(e) => {
                     let at = e.utf8_error().valid_up_to();
                     let valid = String::from_utf8_lossy(&e.as_bytes()[..at]).into_owned();
-                    files.push(SourceText { name, text: valid });
+                    files.push(SourceText::new(name, valid));
                     let ix = files.len() - 1;
                     diagnostics.push(
                         Diagnostic::new("the file is not valid UTF-8")
