@@ -95,5 +95,5 @@ fn render_json(bencher: Bencher) {
     let index = NameIndex::build(&kb);
     let q = query::parse(&kb, &index, QUESTION).expect("reads");
     let a = engine::answer(&kb, &q, jiff::civil::date(2026, 11, 23));
-    bencher.bench(|| serde_json::to_string(&views::answer::to_json(&kb, black_box(&a))).expect("JSON"));
+    bencher.bench(|| serde_json::to_string(&views::answer_json::AnswerJ(&kb, black_box(&a))).expect("JSON"));
 }

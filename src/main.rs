@@ -606,7 +606,7 @@ fn render_answer(kb: &KnowledgeBase, ctx: &Ctx, a: &Answer, format: AnswerFormat
         }
         AnswerFormat::Md => out.push_str(&views::answer::markdown(kb, a)),
         AnswerFormat::Json => {
-            out.push_str(&serde_json::to_string(&views::answer::to_json(kb, a)).unwrap_or_default());
+            out.push_str(&serde_json::to_string(&views::answer_json::AnswerJ(kb, a)).unwrap_or_default());
             out.push('\n');
         }
     }

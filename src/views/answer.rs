@@ -5,7 +5,7 @@
 
 use std::fmt::Write as _;
 
-use serde_json::{Value, json};
+use serde_json::Value;
 
 use crate::engine::{Answer, FeatureAnswer, Outcome, Polarity, Reason, Verdict, describe_cube, describe_set};
 use crate::kb::{Cite, KnowledgeBase};
@@ -141,7 +141,7 @@ fn reason_text(kb: &KnowledgeBase, r: &Reason, depth: usize, out: &mut String, s
     }
 }
 
-fn change_text(kb: &KnowledgeBase, c: &crate::engine::Change) -> String {
+pub(crate) fn change_text(kb: &KnowledgeBase, c: &crate::engine::Change) -> String {
     let role = &kb.roles[c.role].name;
     let to = &kb.products[c.to].name;
     if c.from.is_empty() {
@@ -688,159 +688,11 @@ pub fn text(kb: &KnowledgeBase, a: &Answer, s: &Style) -> String {
     out
 }
 
-fn cite_json(kb: &KnowledgeBase, c: &Cite) -> Value {
-    let src = &kb.sources[c.doc];
-    json!({
-        "document": src.id, "file": src.file, "title": src.title, "language": src.language,
-        "url": src.url, "date": src.date.map(|d| d.to_string()),
-        "repository": src.repository, "path": src.path, "commit": src.commit,
-        "section": c.section, "quote": c.quote, "english": c.english, "inferred": c.inferred,
-    })
-}
-
-fn reason_json(kb: &KnowledgeBase, r: &Reason) -> Value {
-    json!({
-        "outcome": r.outcome, "polarity": r.polarity, "kind": r.kind, "id": r.id, "says": r.says, "here": r.here,
-        "sources": r.sources.iter().map(|c| cite_json(kb, c)).collect::<Vec<_>>(),
-        "because": r.because.iter().map(|b| reason_json(kb, b)).collect::<Vec<_>>(),
-    })
-}
-
-fn topology_json(kb: &KnowledgeBase, t: &crate::region::Cube) -> Value {
-    let u = &kb.universe;
-    let mut m = serde_json::Map::new();
-    for (r, role) in kb.roles.iter().enumerate() {
-        if !u.is_free(t, r) {
-            let ids: Vec<&str> = u.allowed(t, r).map(|p| kb.products[p].id.as_str()).collect();
-            m.insert(role.id.clone(), json!(ids));
-        }
-    }
-    json!({ "roles": m, "text": describe_cube(kb, t) })
-}
-
-fn feature_json(kb: &KnowledgeBase, fa: &FeatureAnswer) -> Value {
-    let ev = &fa.evaluation;
-    let f = &kb.features[ev.feature];
-    json!({
-        "feature": { "id": f.id, "name": f.name },
-        "verdict": ev.verdict,
-        "conditions": ev.conditions,
-        "caveats": ev.caveats,
-        "reasons": ev.reasons.iter().map(|r| reason_json(kb, r)).collect::<Vec<_>>(),
-        "fix_note": (fa.suggestions.is_empty() && fa.replacement.is_none() && matches!(ev.verdict, Verdict::No | Verdict::Conditional))
-            .then_some("no change of product makes it work"),
-        "replacement": fa.replacement.zip(f.replaced_by.as_ref()).map(|((r, v), by)| json!({
-            "feature": { "id": kb.features[r].id, "name": kb.features[r].name },
-            "verdict": v,
-            "says": by.says,
-            "sources": by.sources.iter().map(|c| cite_json(kb, c)).collect::<Vec<_>>(),
-        })),
-        "suggestions": fa.suggestions.iter().map(|s| json!({
-            "changes": s.changes.iter().map(|c| json!({
-                "role": kb.roles[c.role].id,
-                "from": c.from.iter().map(|&p| &kb.products[p].id).collect::<Vec<_>>(),
-                "to": kb.products[c.to].id,
-                "text": change_text(kb, c),
-            })).collect::<Vec<_>>(),
-            "result": s.result,
-        })).collect::<Vec<_>>(),
-        "prerequisites": fa.steps.iter().map(|&s| {
-            let st = &kb.steps[s];
-            json!({
-                "id": st.id, "title": st.title, "on": kb.roles[st.on].id, "checks": st.checks,
-                "configure": st.configure.iter().map(|c| json!({"shell": c.shell, "run": c.run, "expect": c.expect})).collect::<Vec<_>>(),
-                "verify": st.verify.iter().map(|c| json!({"shell": c.shell, "run": c.run, "expect": c.expect})).collect::<Vec<_>>(),
-            })
-        }).collect::<Vec<_>>(),
-        "conflicts": fa.conflicts.iter().map(|&c| {
-            let c = &kb.conflicts[c];
-            json!({
-                "id": c.id, "topic": c.topic, "resolution": c.resolution,
-                "claims": c.claims.iter().map(|cl| json!({
-                    "says": cl.says,
-                    "sources": cl.sources.iter().map(|s| cite_json(kb, s)).collect::<Vec<_>>(),
-                })).collect::<Vec<_>>(),
-            })
-        }).collect::<Vec<_>>(),
-        "limits": fa.limits.iter().map(|&l| {
-            let l = &kb.limits[l];
-            json!({ "what": l.what, "value": l.value, "sources": l.sources.iter().map(|s| cite_json(kb, s)).collect::<Vec<_>>() })
-        }).collect::<Vec<_>>(),
-    })
-}
-
-/// The answer as one JSON object.
+/// The answer as one JSON value (what `interop ask --format json` writes, through
+/// [`super::answer_json::AnswerJ`] straight to the output).
 #[must_use]
 pub fn to_json(kb: &KnowledgeBase, a: &Answer) -> Value {
-    let mut v = json!({
-        "schema": super::ANSWER_SCHEMA,
-        "question": a.question,
-        "kind": a.kind,
-        "verdict": a.verdict,
-        "as_of": a.as_of.to_string(),
-        "topology": topology_json(kb, &a.topology),
-        "readings": a.readings.iter().map(|r| json!({
-            "text": r.text, "taken": r.taken,
-            "others": r.others.iter().map(|(l, v)| json!({"reading": l, "verdict": v})).collect::<Vec<_>>(),
-        })).collect::<Vec<_>>(),
-        "unknown_versions": a.unknown_versions,
-        "reading": a.reading,
-    });
-    match a.kind {
-        Kind::Check | Kind::Why | Kind::Needs => {
-            let first = a.features.first().map(|fa| feature_json(kb, fa));
-            if let (Some(Value::Object(first)), Value::Object(m)) = (first, &mut v) {
-                for (k, x) in first {
-                    if k != "verdict" {
-                        m.insert(k, x);
-                    }
-                }
-            }
-            if a.features.len() > 1 {
-                v["answers"] = json!(a.features.iter().map(|fa| feature_json(kb, fa)).collect::<Vec<_>>());
-            }
-        }
-        Kind::WhatWorks | Kind::WhatFails => {
-            // Each feature listed is a reason of the answer, cited by its own sources.
-            v["reasons"] = json!(
-                a.listed()
-                    .map(|(f, verdict)| {
-                        let feat = &kb.features[f];
-                        let sources = kb.row_of(f, a.as_of).map_or(&feat.sources, |r| &r.sources);
-                        json!({
-                            "outcome": if verdict == Verdict::No { "fails" } else { "holds" },
-                            "kind": "feature", "id": feat.id, "says": format!("{}: {}", feat.name, verdict.word()),
-                            "sources": sources.iter().map(|c| cite_json(kb, c)).collect::<Vec<_>>(),
-                        })
-                    })
-                    .collect::<Vec<_>>()
-            );
-            v["suggestions"] = json!([]);
-            v["feature"] = Value::Null;
-            v["features"] = json!(
-                a.listing
-                    .iter()
-                    .map(|(f, verdict)| json!({
-                        "id": kb.features[*f].id, "name": kb.features[*f].name, "verdict": verdict,
-                    }))
-                    .collect::<Vec<_>>()
-            );
-        }
-        Kind::Diff => {
-            v["reasons"] = json!([]);
-            v["suggestions"] = json!([]);
-            v["feature"] = Value::Null;
-            v["from"] = a.from.as_ref().map_or(Value::Null, |f| topology_json(kb, f));
-            v["changes"] = json!(
-                a.changes()
-                    .map(|(f, from, to)| json!({
-                        "id": kb.features[f].id, "name": kb.features[f].name, "from": from, "to": to,
-                    }))
-                    .collect::<Vec<_>>()
-            );
-        }
-    }
-    v
+    serde_json::to_value(super::answer_json::AnswerJ(kb, a)).unwrap_or(Value::Null)
 }
 
 /// The answer as Markdown.

@@ -10,6 +10,7 @@ pub const CHECK_SCHEMA: &str = "interop/check/1";
 pub const KB_SCHEMA: &str = "interop/kb-check/1";
 
 pub mod answer;
+pub mod answer_json;
 pub mod catalog;
 pub mod graph;
 pub mod matrix;

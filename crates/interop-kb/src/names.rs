@@ -1069,14 +1069,14 @@ impl NameIndex {
         !self.terms_of(w, WordKind::Latin).is_empty()
     }
 
-    /// The folded key of a name: its words, without function words (for did-you-mean).
-    #[must_use]
     /// The keys of the display names, in their order: made once, when first needed.
     pub fn display_keys(&self) -> &[String] {
         self.display_keys
             .get_or_init(|| self.display.iter().map(|(n, _)| self.key(n)).collect())
     }
 
+    /// The folded key of a name: its words, without function words (for did-you-mean).
+    #[must_use]
     pub fn key(&self, text: &str) -> String {
         self.cut_with_punct(text)
             .into_iter()
