@@ -6,6 +6,7 @@
 //! shipped data and store the result ([`compiled`]): the binary then starts without parsing
 //! TOML or building the vocabulary, and the data stays plain TOML with the same checks.
 
+pub mod bits;
 pub mod compiled;
 pub mod diag;
 pub mod expr;

@@ -1099,7 +1099,7 @@ fn closest_word<'a>(w: &str, candidates: impl Iterator<Item = (&'a str, Term)>) 
         if m < 4 || m.abs_diff(n) > max {
             continue;
         }
-        let d = strsim::damerau_levenshtein(w, s);
+        let d = strsim::osa_distance(w, s);
         if d == 0 || d > max || (n == 4 && !(m == 4 && swapped(w, s))) {
             continue;
         }

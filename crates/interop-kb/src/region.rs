@@ -6,18 +6,18 @@
 //! regions once, at load time; answering a question is then intersections and differences of
 //! small bit sets.
 
-use fixedbitset::FixedBitSet;
+use crate::bits::Bits;
 
 /// The products of each role: what "any product in this role" means.
 #[derive(Debug, Clone, serde::Serialize, serde::Deserialize)]
 pub struct Universe {
-    roles: Vec<FixedBitSet>,
+    roles: Vec<Bits>,
     products: usize,
 }
 
 /// Topologies whose product in each role is one of the allowed ones.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, serde::Serialize, serde::Deserialize)]
-pub struct Cube(FixedBitSet);
+pub struct Cube(Bits);
 
 /// A union of cubes.
 #[derive(Debug, Clone, Default, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
@@ -28,7 +28,7 @@ impl Universe {
     #[must_use]
     pub fn new(role_count: usize, role_of: &[usize]) -> Self {
         let products = role_of.len();
-        let mut roles = vec![FixedBitSet::with_capacity(products); role_count];
+        let mut roles = vec![Bits::with_capacity(products); role_count];
         for (p, &r) in role_of.iter().enumerate() {
             roles[r].insert(p);
         }
@@ -43,8 +43,8 @@ impl Universe {
     /// Every topology.
     #[must_use]
     pub fn full(&self) -> Cube {
-        let mut all = FixedBitSet::with_capacity(self.products);
-        all.insert_range(..);
+        let mut all = Bits::with_capacity(self.products);
+        all.insert_all();
         Cube(all)
     }
 
@@ -76,7 +76,7 @@ impl Universe {
 
     /// The products of `role`.
     #[must_use]
-    pub fn role_products(&self, role: usize) -> &FixedBitSet {
+    pub fn role_products(&self, role: usize) -> &Bits {
         &self.roles[role]
     }
 
@@ -84,6 +84,12 @@ impl Universe {
     #[must_use]
     pub fn is_empty(&self, cube: &Cube) -> bool {
         self.roles.iter().any(|r| cube.0.is_disjoint(r))
+    }
+
+    /// Whether `a ∩ b` holds no topology, without making it.
+    #[must_use]
+    pub fn meet_is_empty(&self, a: &Cube, b: &Cube) -> bool {
+        self.roles.iter().any(|r| a.0.meet_is_clear(&b.0, r))
     }
 
     /// Whether `cube` leaves `role` free (every product allowed).
@@ -149,7 +155,7 @@ impl Cube {
 
     /// The allowed products, as one bit set over every product.
     #[must_use]
-    pub fn bits(&self) -> &FixedBitSet {
+    pub fn bits(&self) -> &Bits {
         &self.0
     }
 
@@ -222,7 +228,7 @@ impl Region {
         for b in &other.0 {
             let mut next = Vec::new();
             for a in &current {
-                if a.0.is_disjoint(&b.0) || u.is_empty(&a.intersect(b)) {
+                if u.meet_is_empty(a, b) {
                     next.push(a.clone());
                 } else {
                     next.extend(u.subtract(a, b));
@@ -265,13 +271,14 @@ impl Region {
     /// Whether every topology of `cube` is in the region.
     #[must_use]
     pub fn covers(&self, u: &Universe, cube: &Cube) -> bool {
-        Region::from_cube(u, cube.clone()).subtract(u, self).is_empty()
+        // Most often one cube holds it all.
+        self.0.iter().any(|c| cube.is_subset(c)) || Region::from_cube(u, cube.clone()).subtract(u, self).is_empty()
     }
 
     /// Whether some topology of `cube` is in the region.
     #[must_use]
     pub fn meets(&self, u: &Universe, cube: &Cube) -> bool {
-        self.0.iter().any(|c| !u.is_empty(&c.intersect(cube)))
+        self.0.iter().any(|c| !u.meet_is_empty(c, cube))
     }
 }
 

@@ -12,8 +12,10 @@ pub fn describe_set(kb: &KnowledgeBase, role: usize, products: &[usize]) -> Stri
         return format!("any {}", kb.roles[role].name);
     }
     // Membership as a bit set: a role may hold thousands of products and families.
-    let mut rest = fixedbitset::FixedBitSet::with_capacity(kb.products.len());
-    rest.extend(products.iter().copied());
+    let mut rest = crate::bits::Bits::with_capacity(kb.products.len());
+    for &p in products {
+        rest.insert(p);
+    }
     let mut names = Vec::new();
     for f in kb.families.iter().filter(|f| f.role == role && f.members.len() > 1) {
         if f.members.iter().all(|&m| rest.contains(m)) {

@@ -2078,15 +2078,15 @@ fn key_span(text: &str, within: Range<usize>, key: &str) -> Range<usize> {
 /// role the tables' columns divide that are in no column (the table's features answer
 /// `unknown` with them, but for what statements say).
 fn coverage(kb: &KnowledgeBase, products: &[At<&raw::Product>]) -> Vec<Diagnostic> {
-    use fixedbitset::FixedBitSet;
+    use crate::bits::Bits;
     let u = &kb.universe;
     let n = kb.products.len();
     // The latest revision of each table.
     let tables: Vec<&Table> = kb.tables.iter().filter(|t| t.until.is_none()).collect();
     // The products a region names: those its cubes allow in a role they restrict. Each set is
     // made once, so that the check grows with the data, not with its square.
-    let named = |regions: &mut dyn Iterator<Item = &Region>| -> FixedBitSet {
-        let mut set = FixedBitSet::with_capacity(n);
+    let named = |regions: &mut dyn Iterator<Item = &Region>| -> Bits {
+        let mut set = Bits::with_capacity(n);
         for region in regions {
             for c in region.cubes() {
                 for role in 0..kb.roles.len() {
@@ -2138,13 +2138,13 @@ fn coverage(kb: &KnowledgeBase, products: &[At<&raw::Product>]) -> Vec<Diagnosti
     );
     spoken.union_with(&in_columns);
     for r in &kb.rules {
-        let mut allowed = FixedBitSet::with_capacity(n);
+        let mut allowed = Bits::with_capacity(n);
         for c in r.requires.region.cubes() {
             allowed.union_with(c.bits());
         }
-        let mut applies = FixedBitSet::with_capacity(n);
+        let mut applies = Bits::with_capacity(n);
         match &r.when {
-            None => applies.insert_range(..),
+            None => applies.insert_all(),
             Some(w) => {
                 for c in w.region.cubes() {
                     applies.union_with(c.bits());

@@ -1,0 +1,231 @@
+//! A fixed-length bit set that holds up to 128 bits without allocating.
+//!
+//! Every condition of the knowledge base is a set of cubes, each a bit set over all products,
+//! and answering a question makes and drops thousands of them (the fix search most of all).
+//! The shipped base has a few dozen products, so with the bits kept inline a cube costs no
+//! allocation; a synthetic base of thousands of products falls back to the heap.
+
+use std::fmt;
+
+/// Words kept inline: bases of up to this many × 64 products.
+const INLINE: usize = 2;
+
+#[derive(Clone, PartialEq, Eq, Hash)]
+enum Words {
+    Inline([u64; INLINE]),
+    Heap(Box<[u64]>),
+}
+
+/// A set of `0..len`. Bits beyond `len` are always clear, so equal sets are equal values.
+#[derive(Clone, PartialEq, Eq, Hash)]
+pub struct Bits {
+    len: usize,
+    words: Words,
+}
+
+fn word_count(len: usize) -> usize {
+    len.div_ceil(64)
+}
+
+impl Bits {
+    /// The empty set of `0..len`.
+    #[must_use]
+    pub fn with_capacity(len: usize) -> Self {
+        let n = word_count(len);
+        let words = if n <= INLINE {
+            Words::Inline([0; INLINE])
+        } else {
+            Words::Heap(vec![0; n].into_boxed_slice())
+        };
+        Bits { len, words }
+    }
+
+    /// How many elements the set ranges over.
+    #[must_use]
+    pub fn len(&self) -> usize {
+        self.len
+    }
+
+    /// Whether the set ranges over nothing (`with_capacity(0)`).
+    #[must_use]
+    pub fn is_empty(&self) -> bool {
+        self.len == 0
+    }
+
+    fn words(&self) -> &[u64] {
+        match &self.words {
+            Words::Inline(w) => &w[..word_count(self.len)],
+            Words::Heap(w) => w,
+        }
+    }
+
+    fn words_mut(&mut self) -> &mut [u64] {
+        let n = word_count(self.len);
+        match &mut self.words {
+            Words::Inline(w) => &mut w[..n],
+            Words::Heap(w) => w,
+        }
+    }
+
+    /// # Panics
+    /// If `i` is not below [`Bits::len`].
+    pub fn insert(&mut self, i: usize) {
+        self.set(i, true);
+    }
+
+    /// # Panics
+    /// If `i` is not below [`Bits::len`].
+    pub fn set(&mut self, i: usize, on: bool) {
+        assert!(i < self.len, "bit {i} of a set of {}", self.len);
+        let w = &mut self.words_mut()[i / 64];
+        if on {
+            *w |= 1 << (i % 64);
+        } else {
+            *w &= !(1 << (i % 64));
+        }
+    }
+
+    #[must_use]
+    pub fn contains(&self, i: usize) -> bool {
+        i < self.len && self.words()[i / 64] & (1 << (i % 64)) != 0
+    }
+
+    /// Every element of `0..len`.
+    pub fn insert_all(&mut self) {
+        let len = self.len;
+        let words = self.words_mut();
+        words.fill(u64::MAX);
+        if len % 64 != 0
+            && let Some(last) = words.last_mut()
+        {
+            *last = (1 << (len % 64)) - 1;
+        }
+    }
+
+    fn zip_with(&mut self, other: &Bits, f: impl Fn(u64, u64) -> u64) {
+        for (a, &b) in self.words_mut().iter_mut().zip(other.words()) {
+            *a = f(*a, b);
+        }
+    }
+
+    pub fn union_with(&mut self, other: &Bits) {
+        self.zip_with(other, |a, b| a | b);
+    }
+
+    pub fn intersect_with(&mut self, other: &Bits) {
+        self.zip_with(other, |a, b| a & b);
+    }
+
+    pub fn difference_with(&mut self, other: &Bits) {
+        self.zip_with(other, |a, b| a & !b);
+    }
+
+    #[must_use]
+    pub fn is_clear(&self) -> bool {
+        self.words().iter().all(|&w| w == 0)
+    }
+
+    #[must_use]
+    pub fn is_disjoint(&self, other: &Bits) -> bool {
+        self.words().iter().zip(other.words()).all(|(a, b)| a & b == 0)
+    }
+
+    #[must_use]
+    pub fn is_subset(&self, other: &Bits) -> bool {
+        self.words().iter().zip(other.words()).all(|(a, b)| a & !b == 0)
+    }
+
+    /// Whether `self`, `b` and `c` have no element in common, without making their intersection.
+    #[must_use]
+    pub fn meet_is_clear(&self, b: &Bits, c: &Bits) -> bool {
+        self.words()
+            .iter()
+            .zip(b.words())
+            .zip(c.words())
+            .all(|((x, y), z)| x & y & z == 0)
+    }
+
+    #[must_use]
+    pub fn count_ones(&self) -> usize {
+        self.words().iter().map(|w| w.count_ones() as usize).sum()
+    }
+
+    /// The elements, in increasing order.
+    pub fn ones(&self) -> impl Iterator<Item = usize> + '_ {
+        ones(self.words().iter().copied())
+    }
+
+    /// The elements of both, in increasing order.
+    pub fn intersection<'a>(&'a self, other: &'a Bits) -> impl Iterator<Item = usize> + 'a {
+        ones(self.words().iter().zip(other.words()).map(|(a, b)| a & b))
+    }
+}
+
+/// The set bits of a sequence of words, as indexes.
+fn ones(words: impl Iterator<Item = u64>) -> impl Iterator<Item = usize> {
+    words.enumerate().flat_map(|(i, mut w)| {
+        std::iter::from_fn(move || {
+            (w != 0).then(|| {
+                let bit = w.trailing_zeros() as usize;
+                w &= w - 1;
+                i * 64 + bit
+            })
+        })
+    })
+}
+
+impl fmt::Debug for Bits {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_set().entries(self.ones()).finish()
+    }
+}
+
+impl serde::Serialize for Bits {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        (self.len, self.words()).serialize(s)
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for Bits {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        let (len, words): (usize, Vec<u64>) = serde::Deserialize::deserialize(d)?;
+        if words.len() != word_count(len) {
+            return Err(serde::de::Error::custom("a bit set of the wrong size"));
+        }
+        let mut bits = Bits::with_capacity(len);
+        bits.words_mut().copy_from_slice(&words);
+        if len % 64 != 0 && words.last().is_some_and(|w| w >> (len % 64) != 0) {
+            return Err(serde::de::Error::custom("a bit set with bits beyond its length"));
+        }
+        Ok(bits)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn inline_and_heap_sets_behave_alike() {
+        for len in [3, 5, 63, 64, 65, 128, 129, 300] {
+            let mut a = Bits::with_capacity(len);
+            a.insert_all();
+            assert_eq!(a.count_ones(), len, "{len}");
+            assert_eq!(a.ones().collect::<Vec<_>>(), (0..len).collect::<Vec<_>>());
+            let mut b = Bits::with_capacity(len);
+            b.insert(len - 1);
+            b.insert(0);
+            assert!(b.is_subset(&a) && !a.is_subset(&b));
+            let mut c = a.clone();
+            c.difference_with(&b);
+            assert!(c.is_disjoint(&b));
+            assert_eq!(c.count_ones() + b.count_ones(), len);
+            assert!(b.meet_is_clear(&c, &a));
+            assert_eq!(b.intersection(&a).collect::<Vec<_>>(), b.ones().collect::<Vec<_>>());
+            b.set(0, false);
+            assert!(!b.contains(0) && b.contains(len - 1) && !b.contains(len));
+            let back: Bits = postcard::from_bytes(&postcard::to_allocvec(&b).unwrap()).unwrap();
+            assert_eq!(back, b);
+        }
+    }
+}
