@@ -135,40 +135,6 @@ pub fn evaluate_lean(kb: &KnowledgeBase, feature: usize, topology: &Cube, date: 
     evaluate_depth(kb, feature, topology, date, 0, None, true)
 }
 
-/// The roles a feature involves: those its own facts (its table rows' columns and conditions,
-/// its statements, its rules) restrict, and those of the products that provide it. A feature
-/// it requires is judged on these roles only: server-to-server authentication with SharePoint
-/// Online says nothing of the unified contact store, which involves no SharePoint.
-#[must_use]
-pub fn involved_roles(kb: &KnowledgeBase, feature: usize) -> Vec<bool> {
-    let u = &kb.universe;
-    let mut regions: Vec<&Region> = Vec::new();
-    for row in kb.rows_of(feature) {
-        for (d, cell) in kb.cells(row) {
-            regions.push(&d.when.region);
-            if let Support::Conditional { requires, .. } = cell {
-                regions.push(&requires.region);
-            }
-        }
-    }
-    regions.extend(kb.statements_of(feature).map(|s| &s.when.region));
-    for r in kb.rules_of(feature) {
-        regions.push(&r.requires.region);
-        regions.extend(r.when.as_ref().map(|w| &w.region));
-    }
-    let mut involved: Vec<bool> = (0..kb.roles.len())
-        .map(|role| {
-            regions
-                .iter()
-                .any(|reg| reg.cubes().iter().any(|c| !u.is_free(c, role)))
-        })
-        .collect();
-    for p in &kb.features[feature].provided_by {
-        involved[p.role(kb)] = true;
-    }
-    involved
-}
-
 /// The part of a region that speaks only of the roles in scope: its cubes that leave every
 /// other role free.
 fn in_scope(kb: &KnowledgeBase, region: &Region, scope: Option<&[bool]>) -> Region {
@@ -395,14 +361,7 @@ fn evaluate_depth(
 
     // Required features: where they are known not to work, neither does this one.
     if depth < 16 {
-        let own;
-        let inner = match scope {
-            Some(s) => s,
-            None => {
-                own = involved_roles(kb, feature);
-                &own[..]
-            }
-        };
+        let inner = scope.unwrap_or_else(|| kb.involved_roles(feature));
         for &g in &kb.features[feature].requires {
             let sub = evaluate_depth(kb, g, t, date, depth + 1, Some(inner), lean);
             if !sub.negative.meets(u, t) {

@@ -307,7 +307,8 @@ fn features_of(kb: &KnowledgeBase, q: &Question, t: &Cube) -> Vec<Vec<usize>> {
 pub fn answer(kb: &KnowledgeBase, q: &Question, as_of: Date) -> Answer {
     let all_readings = readings(kb, &q.topology);
     // Evaluate each reading; the first is preferred.
-    let evaluate_reading = |choice: &[Vec<Entity>]| -> (Cube, Vec<(usize, Evaluation)>) {
+    // `lean`: only the verdict is wanted (another reading's), not its explanation.
+    let evaluate_reading = |choice: &[Vec<Entity>], lean: bool| -> (Cube, Vec<(usize, Evaluation)>) {
         let t = topology(kb, &q.topology, choice);
         let mut feats: Vec<usize> = Vec::new();
         // A feature named twice ("voicemail via Exchange UM") is answered once.
@@ -316,11 +317,21 @@ pub fn answer(kb: &KnowledgeBase, q: &Question, as_of: Date) -> Answer {
                 feats.push(f);
             }
         }
-        let evals = feats.iter().map(|&f| (f, evaluate(kb, f, &t, as_of))).collect();
+        let evals = feats
+            .iter()
+            .map(|&f| {
+                let ev = if lean {
+                    evaluate_lean(kb, f, &t, as_of)
+                } else {
+                    evaluate(kb, f, &t, as_of)
+                };
+                (f, ev)
+            })
+            .collect();
         (t, evals)
     };
     let (first_choice, first_labels) = all_readings.first().cloned().unwrap_or_default();
-    let (t, evals) = evaluate_reading(&first_choice);
+    let (t, evals) = evaluate_reading(&first_choice, false);
     let verdict_of = |evals: &[(usize, Evaluation)]| evals.iter().map(|(_, e)| e.verdict).max();
 
     let mut readings_out = Vec::new();
@@ -337,7 +348,7 @@ pub fn answer(kb: &KnowledgeBase, q: &Question, as_of: Date) -> Answer {
                 if !differs_here || !same_elsewhere {
                     continue;
                 }
-                let (_, ev) = evaluate_reading(choice);
+                let (_, ev) = evaluate_reading(choice, true);
                 let v = verdict_of(&ev);
                 if v != mine
                     && let Some(v) = v

@@ -8,7 +8,7 @@
 //! administrator would choose: no product retired by the answer's date and no older version
 //! of a product the question names (those are never offered), the same deployment (on
 //! premises or online) before a move, then the newest versions first. The roles searched are those the feature involves
-//! ([`super::eval::involved_roles`]): no fix of SharePoint for the unified contact store.
+//! ([`KnowledgeBase::involved_roles`]): no fix of SharePoint for the unified contact store.
 
 use jiff::civil::Date;
 
@@ -75,7 +75,7 @@ fn preference(kb: &KnowledgeBase, from: &[usize], to: usize) -> (i64, i64) {
 #[must_use]
 pub fn fixes(kb: &KnowledgeBase, feature: usize, t: &Cube, date: Date) -> Vec<Fix> {
     let u = &kb.universe;
-    let involved = super::eval::involved_roles(kb, feature);
+    let involved = kb.involved_roles(feature);
     let roles: Vec<usize> = (0..kb.roles.len()).filter(|&r| involved[r]).collect();
     // Candidates per role, best first; products retired by the date are no fix.
     let candidates: Vec<(usize, Vec<usize>, Vec<usize>)> = roles

@@ -109,9 +109,10 @@ impl Parse<'_> {
         let evidence = self.evidence(consumed);
         // The feature names any of it has a term of.
         let mut names: Vec<usize> = Vec::new();
+        let mut listed = vec![false; idx.feature_names.len()];
         for &(t, _, _) in &evidence {
             for &n in idx.names_with(t) {
-                if !names.contains(&n) {
+                if !std::mem::replace(&mut listed[n], true) {
                     names.push(n);
                 }
             }
@@ -160,27 +161,30 @@ impl Parse<'_> {
             if conflicts {
                 continue;
             }
-            let mut free = Vec::new();
-            let mut matched_free = Vec::new();
-            let mut matched_all = Vec::new();
+            // The scores first, without a list made: most names that share a word with the
+            // question are dropped on them.
             let (mut w_free, mut w_named, mut matched, mut free_terms) = (0.0f32, 0.0f32, 0usize, 0usize);
             let mut w_telling = 0.0f32;
             // What phrases of several words add to the free weight (not to the coverage).
             let mut w_boost = 0.0f32;
             let mut single = None;
             for &t in &name.terms {
-                let f: Vec<usize> = evidence.iter().filter(|e| e.0 == t && e.2).map(|e| e.1).collect();
-                if !f.is_empty() {
-                    let boost = f.iter().map(|&k| self.boost(k)).fold(1.0f32, f32::max);
+                let mut boost = None::<f32>;
+                let mut named = false;
+                for e in evidence.iter().filter(|e| e.0 == t) {
+                    if e.2 {
+                        boost = Some(boost.unwrap_or(1.0).max(self.boost(e.1)));
+                    } else {
+                        named = true;
+                    }
+                }
+                if let Some(boost) = boost {
                     w_free += idx.weight(t) * boost;
                     w_boost += idx.weight(t) * (boost - 1.0);
                     matched += 1;
                     free_terms += 1;
-                    matched_free.push(t);
-                    matched_all.push(t);
                     single = Some(t);
-                    free.extend(f);
-                } else if evidence.iter().any(|e| e.0 == t) {
+                } else if named {
                     w_named += idx.weight(t);
                     // A role ("Exchange") or a brand ("Skype") is named by nearly every
                     // question: it covers the name, but only a product ("OWA") tells.
@@ -188,7 +192,6 @@ impl Parse<'_> {
                         w_telling += idx.weight(t);
                     }
                     matched += 1;
-                    matched_all.push(t);
                     single = Some(t);
                 }
             }
@@ -207,6 +210,19 @@ impl Parse<'_> {
             // the high-resolution photo; not "mailbox" for "voice mailbox").
             if matched == 1 && coverage < 1.0 && single.is_some_and(|t| !idx.unique_to_one_feature(t)) {
                 continue;
+            }
+            let mut free = Vec::new();
+            let mut matched_free = Vec::new();
+            let mut matched_all = Vec::new();
+            for &t in &name.terms {
+                let before = free.len();
+                free.extend(evidence.iter().filter(|e| e.0 == t && e.2).map(|e| e.1));
+                if free.len() > before {
+                    matched_free.push(t);
+                    matched_all.push(t);
+                } else if evidence.iter().any(|e| e.0 == t) {
+                    matched_all.push(t);
+                }
             }
             free.sort_unstable();
             free.dedup();

@@ -204,6 +204,11 @@ impl<T: PartialEq> Trie<T> {
 pub struct NameIndex {
     #[serde(skip)]
     stems: Stems,
+    /// The terms of each Latin word a question has had ([`NameIndex::terms_of`]): stemming a
+    /// word in two languages costs more than the rest of reading it, and the words of
+    /// questions recur.
+    #[serde(skip)]
+    latin_terms: std::sync::Mutex<HashMap<String, Terms>>,
     terms: HashMap<String, Term>,
     /// Each term's text, by term.
     term_text: Vec<String>,
@@ -336,6 +341,7 @@ impl NameIndex {
         let han_words: Vec<String> = stop::HAN.iter().map(|w| (*w).to_owned()).collect();
 
         let mut idx = NameIndex {
+            latin_terms: std::sync::Mutex::default(),
             stems: Stems::default(),
             terms: HashMap::default(),
             term_text: Vec::new(),
@@ -761,6 +767,26 @@ impl NameIndex {
 
     /// The terms a folded word can be.
     fn terms_of(&self, w: &str, kind: WordKind) -> Terms {
+        if kind != WordKind::Latin {
+            return self.terms_of_uncached(w, kind);
+        }
+        // A poisoned lock only means another thread panicked; the map is still right.
+        let mut seen = self
+            .latin_terms
+            .lock()
+            .unwrap_or_else(std::sync::PoisonError::into_inner);
+        if let Some(&t) = seen.get(w) {
+            return t;
+        }
+        let t = self.terms_of_uncached(w, kind);
+        // Bounded: a long batch of unusual words does not grow it without end.
+        if seen.len() < 50_000 {
+            seen.insert(w.to_owned(), t);
+        }
+        t
+    }
+
+    fn terms_of_uncached(&self, w: &str, kind: WordKind) -> Terms {
         let mut out = Terms::default();
         let mut add = |s: &str| {
             if let Some(&t) = self.terms.get(s) {

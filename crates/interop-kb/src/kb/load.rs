@@ -1251,6 +1251,7 @@ impl Loader<'_> {
             }
         }
         kb.facts_of = facts_of;
+        kb.fill_involved_roles();
         if self.whole && self.diags.is_empty() {
             self.disagreements(&kb, &row_at, &statement_at);
             kb.warnings = coverage(&kb, &products);

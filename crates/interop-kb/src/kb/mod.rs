@@ -433,9 +433,59 @@ pub struct KnowledgeBase {
 pub struct FeatureFacts {
     pub statements: Vec<usize>,
     pub rules: Vec<usize>,
+    /// The roles the feature involves, by role ([`KnowledgeBase::involved_roles`]).
+    pub involved: Vec<bool>,
 }
 
 impl KnowledgeBase {
+    /// The roles a feature involves: those its own facts (its table rows' columns and
+    /// conditions, its statements, its rules) restrict, and those of the products that provide
+    /// it. A feature it requires is judged on these roles only: server-to-server authentication
+    /// with SharePoint Online says nothing of the unified contact store, which involves no
+    /// SharePoint. Worked out once, when the base is loaded.
+    #[must_use]
+    pub fn involved_roles(&self, feature: FeatureIx) -> &[bool] {
+        &self.facts_of[feature].involved
+    }
+
+    /// What [`KnowledgeBase::involved_roles`] returns, from the facts themselves.
+    fn find_involved_roles(&self, feature: FeatureIx) -> Vec<bool> {
+        let u = &self.universe;
+        let mut regions: Vec<&crate::region::Region> = Vec::new();
+        for row in self.rows_of(feature) {
+            for (d, cell) in self.cells(row) {
+                regions.push(&d.when.region);
+                if let Support::Conditional { requires, .. } = cell {
+                    regions.push(&requires.region);
+                }
+            }
+        }
+        regions.extend(self.statements_of(feature).map(|s| &s.when.region));
+        for r in self.rules_of(feature) {
+            regions.push(&r.requires.region);
+            regions.extend(r.when.as_ref().map(|w| &w.region));
+        }
+        let mut involved: Vec<bool> = (0..self.roles.len())
+            .map(|role| {
+                regions
+                    .iter()
+                    .any(|reg| reg.cubes().iter().any(|c| !u.is_free(c, role)))
+            })
+            .collect();
+        for p in &self.features[feature].provided_by {
+            involved[p.role(self)] = true;
+        }
+        involved
+    }
+
+    /// Fill [`FeatureFacts::involved`] of every feature (the statements and rules of each must
+    /// be in place).
+    pub(crate) fn fill_involved_roles(&mut self) {
+        for f in 0..self.features.len() {
+            self.facts_of[f].involved = self.find_involved_roles(f);
+        }
+    }
+
     /// The statements about a feature.
     pub fn statements_of(&self, feature: FeatureIx) -> impl Iterator<Item = &Statement> {
         self.facts_of[feature].statements.iter().map(|&s| &self.statements[s])
