@@ -369,6 +369,19 @@ fn width(flag: Option<u16>) -> u16 {
 /// The knowledge base, and its vocabulary when it comes compiled.
 fn load(cli: &Cli) -> Result<(KnowledgeBase, Option<NameIndex>), LoadError> {
     match (&cli.data, &cli.command) {
+        // Commands that read questions or deployments: the vocabulary built alongside the
+        // checks of the whole base.
+        (
+            Some(dir),
+            None
+            | Some(
+                Command::Repl
+                | Command::Ask { .. }
+                | Command::Plan { .. }
+                | Command::Check { .. }
+                | Command::Diff { .. },
+            ),
+        ) => kb::load_dir_indexed(dir).map(|(kb, names)| (kb, Some(names))),
         (Some(dir), _) => kb::load_dir(dir).map(|kb| (kb, None)),
         // `kb check` checks the TOML itself, and shows its warnings located in it.
         (None, Some(Command::Kb { .. })) => kb::load_embedded().map(|kb| (kb, None)),

@@ -115,6 +115,12 @@ impl Universe {
     #[must_use]
     pub fn subtract(&self, a: &Cube, b: &Cube) -> Vec<Cube> {
         let mut pieces = Vec::new();
+        self.subtract_into(a, b, &mut pieces);
+        pieces
+    }
+
+    /// [`Universe::subtract`], the pieces added to `pieces`.
+    fn subtract_into(&self, a: &Cube, b: &Cube, pieces: &mut Vec<Cube>) {
         let mut rest = a.clone();
         for role in &self.roles {
             // The part of `rest` whose product in this role is outside `b`.
@@ -136,7 +142,6 @@ impl Universe {
                 break;
             }
         }
-        pieces
     }
 }
 
@@ -225,21 +230,21 @@ impl Region {
     #[must_use]
     pub fn subtract(&self, u: &Universe, other: &Region) -> Region {
         let mut current = self.0.clone();
+        let mut next = Vec::new();
         for b in &other.0 {
-            let mut next = Vec::new();
-            for a in &current {
-                if u.meet_is_empty(a, b) {
-                    next.push(a.clone());
+            for a in current.drain(..) {
+                if u.meet_is_empty(&a, b) {
+                    next.push(a);
                 } else {
-                    next.extend(u.subtract(a, b));
+                    u.subtract_into(&a, b, &mut next);
                 }
             }
-            current = next;
+            std::mem::swap(&mut current, &mut next);
             if current.is_empty() {
                 break;
             }
         }
-        let mut out = Region::empty();
+        let mut out = Region(Vec::with_capacity(current.len()));
         for c in current {
             out.push(u, c);
         }

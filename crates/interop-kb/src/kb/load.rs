@@ -71,6 +71,22 @@ fn embedded_files() -> Vec<SourceText> {
 /// A directory that cannot be read, a file that is not UTF-8 or too large, and every problem
 /// of the data itself.
 pub fn load_dir(dir: &Path) -> Result<KnowledgeBase, LoadError> {
+    load(read_dir_files(dir)?)
+}
+
+/// [`load_dir`], and the vocabulary of the base built while the checks of the whole base run
+/// (on another core), for a command that reads questions.
+///
+/// # Errors
+/// As [`load_dir`].
+pub fn load_dir_indexed(dir: &Path) -> Result<(KnowledgeBase, crate::names::NameIndex), LoadError> {
+    let (kb, names) = load_checked_indexed(read_dir_files(dir)?, true, true)?;
+    let names = names.unwrap_or_else(|| crate::names::NameIndex::build(&kb));
+    Ok((kb, names))
+}
+
+/// The texts of every `*.toml` file of a directory, in name order.
+fn read_dir_files(dir: &Path) -> Result<Vec<SourceText>, LoadError> {
     let fail = |d: Diagnostic| LoadError {
         files: Vec::new(),
         diagnostics: vec![d],
@@ -128,7 +144,7 @@ pub fn load_dir(dir: &Path) -> Result<KnowledgeBase, LoadError> {
     if !diagnostics.is_empty() {
         return Err(LoadError { files, diagnostics });
     }
-    load(files)
+    Ok(files)
 }
 
 /// Load a knowledge base from file texts.
@@ -140,8 +156,19 @@ pub fn load(files: Vec<SourceText>) -> Result<KnowledgeBase, LoadError> {
 }
 
 fn load_checked(files: Vec<SourceText>, whole: bool) -> Result<KnowledgeBase, LoadError> {
+    load_checked_indexed(files, whole, false).map(|(kb, _)| kb)
+}
+
+/// `index`: build the vocabulary too, alongside the checks of the whole base.
+fn load_checked_indexed(
+    files: Vec<SourceText>,
+    whole: bool,
+    index: bool,
+) -> Result<(KnowledgeBase, Option<crate::names::NameIndex>), LoadError> {
     let mut l = Loader {
         whole,
+        index,
+        names: None,
         diags: Vec::new(),
         files: &files,
         broken_ids: rustc_hash::FxHashSet::default(),
@@ -167,6 +194,8 @@ fn load_checked(files: Vec<SourceText>, whole: bool) -> Result<KnowledgeBase, Lo
                     scope.spawn(move || {
                         let mut own = Loader {
                             whole,
+                            index: false,
+                            names: None,
                             diags: Vec::new(),
                             files,
                             broken_ids: rustc_hash::FxHashSet::default(),
@@ -197,10 +226,11 @@ fn load_checked(files: Vec<SourceText>, whole: bool) -> Result<KnowledgeBase, Lo
     };
     let built = if l.syntax_errors { None } else { l.build(docs) };
     let mut diagnostics = l.diags;
+    let names = l.names;
     match built {
         Some(mut kb) if diagnostics.is_empty() => {
             kb.files = files;
-            Ok(kb)
+            Ok((kb, names))
         }
         _ => {
             diagnostics.sort_by_key(|d| (d.file, d.span.as_ref().map(|s| s.start)));
@@ -213,6 +243,9 @@ fn load_checked(files: Vec<SourceText>, whole: bool) -> Result<KnowledgeBase, Lo
 struct Loader<'f> {
     /// Whether to run the checks that compare facts across the whole base.
     whole: bool,
+    /// Whether to build the vocabulary of the base ([`Loader::names`]) while they run.
+    index: bool,
+    names: Option<crate::names::NameIndex>,
     diags: Vec<Diagnostic>,
     files: &'f [SourceText],
     /// Ids of entries rejected while parsing: references to them are not reported again.
@@ -1251,11 +1284,23 @@ impl Loader<'_> {
             }
         }
         kb.facts_of = facts_of;
-        kb.fill_involved_roles();
-        if self.whole && self.diags.is_empty() {
-            self.disagreements(&kb, &row_at, &statement_at);
-            kb.warnings = coverage(&kb, &products);
-        }
+        let sound = self.diags.is_empty();
+        // The vocabulary, if wanted, on another core while the whole base is checked: both
+        // only read it.
+        let (names, warnings) = std::thread::scope(|scope| {
+            let kb = &kb;
+            let names = (self.index && sound).then(|| scope.spawn(|| crate::names::NameIndex::build(kb)));
+            let warnings = if self.whole && sound {
+                self.disagreements(kb, &row_at, &statement_at);
+                coverage(kb, &products)
+            } else {
+                Vec::new()
+            };
+            let names = names.map(|h| h.join().unwrap_or_else(|e| std::panic::resume_unwind(e)));
+            (names, warnings)
+        });
+        kb.warnings = warnings;
+        self.names = names;
         Some(kb)
     }
 

@@ -19,7 +19,9 @@ use crate::graph::Graph;
 use crate::region::{Region, Universe};
 
 pub use describe::{describe_cube, describe_set};
-pub use load::{EMBEDDED, LoadError, MAX_FILE_BYTES, load, load_dir, load_embedded, load_embedded_for_answers};
+pub use load::{
+    EMBEDDED, LoadError, MAX_FILE_BYTES, load, load_dir, load_dir_indexed, load_embedded, load_embedded_for_answers,
+};
 
 pub type SourceIx = usize;
 pub type RoleIx = usize;
@@ -433,8 +435,10 @@ pub struct KnowledgeBase {
 pub struct FeatureFacts {
     pub statements: Vec<usize>,
     pub rules: Vec<usize>,
-    /// The roles the feature involves, by role ([`KnowledgeBase::involved_roles`]).
-    pub involved: Vec<bool>,
+    /// The roles the feature involves, by role ([`KnowledgeBase::involved_roles`]), worked
+    /// out when first asked for.
+    #[serde(skip)]
+    pub involved: std::sync::OnceLock<Vec<bool>>,
 }
 
 impl KnowledgeBase {
@@ -442,10 +446,12 @@ impl KnowledgeBase {
     /// conditions, its statements, its rules) restrict, and those of the products that provide
     /// it. A feature it requires is judged on these roles only: server-to-server authentication
     /// with SharePoint Online says nothing of the unified contact store, which involves no
-    /// SharePoint. Worked out once, when the base is loaded.
+    /// SharePoint. Worked out once per feature, when first needed.
     #[must_use]
     pub fn involved_roles(&self, feature: FeatureIx) -> &[bool] {
-        &self.facts_of[feature].involved
+        self.facts_of[feature]
+            .involved
+            .get_or_init(|| self.find_involved_roles(feature))
     }
 
     /// What [`KnowledgeBase::involved_roles`] returns, from the facts themselves.
@@ -476,14 +482,6 @@ impl KnowledgeBase {
             involved[p.role(self)] = true;
         }
         involved
-    }
-
-    /// Fill [`FeatureFacts::involved`] of every feature (the statements and rules of each must
-    /// be in place).
-    pub(crate) fn fill_involved_roles(&mut self) {
-        for f in 0..self.features.len() {
-            self.facts_of[f].involved = self.find_involved_roles(f);
-        }
     }
 
     /// The statements about a feature.
