@@ -58,18 +58,24 @@ enum AnswerFormat {
     Md,
 }
 
+/// A date as `--as-of` takes it: `YYYY-MM-DD` exactly (jiff reads it; the shape is checked
+/// first, so that `2021-7-31` or `20210731` get the same message as `tomorrow`).
 fn parse_date(s: &str) -> Result<jiff::civil::Date, String> {
-    let bad = || format!("`{s}` is not a date; write it as YYYY-MM-DD, for example 2021-07-31");
-    let parts: Vec<&str> = s.split('-').collect();
-    if parts.len() != 3 || parts[0].len() != 4 || parts[1].len() != 2 || parts[2].len() != 2 {
-        return Err(bad());
+    let shaped = s.len() == 10
+        && s.bytes().enumerate().all(|(i, b)| {
+            if i == 4 || i == 7 {
+                b == b'-'
+            } else {
+                b.is_ascii_digit()
+            }
+        });
+    if !shaped {
+        return Err(format!(
+            "`{s}` is not a date; write it as YYYY-MM-DD, for example 2021-07-31"
+        ));
     }
-    let n = |x: &str| x.parse::<i16>().map_err(|_| bad());
-    let (y, m, d) = (n(parts[0])?, n(parts[1])?, n(parts[2])?);
-    let (Ok(m), Ok(d)) = (i8::try_from(m), i8::try_from(d)) else {
-        return Err(bad());
-    };
-    jiff::civil::Date::new(y, m, d).map_err(|_| format!("`{s}` is not a day of the calendar"))
+    s.parse::<jiff::civil::Date>()
+        .map_err(|_| format!("`{s}` is not a day of the calendar"))
 }
 
 #[derive(Clone, Copy, ValueEnum)]

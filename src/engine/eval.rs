@@ -192,32 +192,42 @@ pub(crate) fn open_optional_roles(kb: &KnowledgeBase, feature: usize, t: &Cube) 
         .collect()
 }
 
-#[allow(clippy::too_many_lines)]
-/// `scope`: for a feature another requires, the roles that other involves.
-fn evaluate_depth(
-    kb: &KnowledgeBase,
-    feature: usize,
-    t: &Cube,
+/// What the facts about one feature say of a set of topologies, gathered fact by fact: where
+/// they allow it, where they forbid it, the conditions some attach, and a reason for each.
+struct Findings<'k> {
+    kb: &'k KnowledgeBase,
+    t: &'k Cube,
     date: Date,
-    depth: usize,
-    scope: Option<&[bool]>,
+    /// For a feature another requires, the roles that other involves.
+    scope: Option<&'k [bool]>,
+    /// Only the verdict and regions are wanted, not the words that explain them.
     lean: bool,
-) -> Evaluation {
-    let u = &kb.universe;
-    let full = Region::from_cube(u, u.full());
-    let mut positive = Region::empty();
-    let mut negative = Region::empty();
-    let mut qualified: Vec<(String, Region)> = Vec::new();
-    let mut reasons: Vec<Reason> = Vec::new();
+    positive: Region,
+    negative: Region,
+    qualified: Vec<(String, Region)>,
+    reasons: Vec<Reason>,
+}
 
-    let mut support = |id: String,
-                       kind: ReasonKind,
-                       says: String,
-                       when: &Region,
-                       s: &Support,
-                       sources: &[Cite],
-                       reasons: &mut Vec<Reason>| {
-        let scoped = in_scope(kb, when, scope);
+impl<'k> Findings<'k> {
+    fn new(kb: &'k KnowledgeBase, t: &'k Cube, date: Date, scope: Option<&'k [bool]>, lean: bool) -> Self {
+        Findings {
+            kb,
+            t,
+            date,
+            scope,
+            lean,
+            positive: Region::empty(),
+            negative: Region::empty(),
+            qualified: Vec::new(),
+            reasons: Vec::new(),
+        }
+    }
+
+    /// A cell or a statement: `s` where `when` holds.
+    fn support(&mut self, id: String, kind: ReasonKind, says: String, when: &Region, s: &Support, sources: &[Cite]) {
+        let (kb, t) = (self.kb, self.t);
+        let u = &kb.universe;
+        let scoped = in_scope(kb, when, self.scope);
         let when = &scoped;
         if !when.meets(u, t) {
             return;
@@ -226,7 +236,7 @@ fn evaluate_depth(
             Support::Yes => (when.clone(), Region::empty(), None),
             Support::No => (Region::empty(), when.clone(), None),
             Support::Qualified { condition } => {
-                qualified.push((condition.clone(), when.clone()));
+                self.qualified.push((condition.clone(), when.clone()));
                 (
                     when.clone(),
                     Region::empty(),
@@ -236,12 +246,12 @@ fn evaluate_depth(
             Support::Conditional { requires, .. } => {
                 let ok = when.intersect(u, &requires.region);
                 let bad = when.subtract(u, &requires.region);
-                let here = if lean { None } else { here_text(kb, t, requires) };
+                let here = if self.lean { None } else { here_text(kb, t, requires) };
                 (ok, bad, here)
             }
         };
-        positive = std::mem::take(&mut positive).union(u, &allows);
-        negative = std::mem::take(&mut negative).union(u, &forbids);
+        self.positive = std::mem::take(&mut self.positive).union(u, &allows);
+        self.negative = std::mem::take(&mut self.negative).union(u, &forbids);
         let mut outcome = outcome_of(kb, t, &allows, &forbids);
         // A cell for a column that covers only part of the topology says nothing of the rest.
         if outcome == Outcome::Holds && !when.covers(u, t) {
@@ -252,7 +262,7 @@ fn evaluate_depth(
             Support::No => Polarity::Forbids,
             Support::Conditional { .. } => Polarity::Both,
         };
-        reasons.push(Reason {
+        self.reasons.push(Reason {
             outcome,
             polarity,
             kind,
@@ -262,112 +272,126 @@ fn evaluate_depth(
             sources: sources.to_vec(),
             because: Vec::new(),
         });
-    };
+    }
 
-    if let Some(row) = kb.row_of(feature, date) {
-        for (d, cell) in kb.cells(row) {
-            let says = if lean {
-                String::new()
-            } else {
-                format!("the support table gives `{}` for {}", cell.cell_text(), d.name)
-            };
-            support(
-                d.id.clone(),
-                ReasonKind::Cell,
-                says,
-                &d.when.region,
-                cell,
-                &row.sources,
-                &mut reasons,
+    /// The cells of the feature's row in the support table in force on the date.
+    fn table_row(&mut self, feature: usize) {
+        let kb = self.kb;
+        if let Some(row) = kb.row_of(feature, self.date) {
+            for (d, cell) in kb.cells(row) {
+                let says = if self.lean {
+                    String::new()
+                } else {
+                    format!("the support table gives `{}` for {}", cell.cell_text(), d.name)
+                };
+                self.support(d.id.clone(), ReasonKind::Cell, says, &d.when.region, cell, &row.sources);
+            }
+        }
+    }
+
+    /// The statements about the feature in force on the date.
+    fn statements(&mut self, feature: usize) {
+        let (kb, date) = (self.kb, self.date);
+        for s in kb.statements_of(feature).filter(|s| s.in_force(date)) {
+            self.support(
+                s.id.clone(),
+                ReasonKind::Statement,
+                s.says.clone(),
+                &s.when.region,
+                &s.support,
+                &s.sources,
             );
         }
     }
-    for s in kb.statements_of(feature).filter(|s| s.in_force(date)) {
-        support(
-            s.id.clone(),
-            ReasonKind::Statement,
-            s.says.clone(),
-            &s.when.region,
-            &s.support,
-            &s.sources,
-            &mut reasons,
-        );
-    }
 
-    for r in kb.rules_of(feature) {
-        if beyond_scope(kb, &r.requires.region, scope) {
-            continue;
-        }
-        let applies = in_scope(kb, r.when.as_ref().map_or(&full, |w| &w.region), scope);
-        let scope = &applies;
-        if !scope.meets(u, t) {
-            continue;
-        }
-        let violated = scope.subtract(u, &r.requires.region);
-        let outcome = if !violated.meets(u, t) {
-            Outcome::Holds
-        } else if violated.covers(u, t) {
-            Outcome::Fails
-        } else {
-            Outcome::Partly
-        };
-        negative = negative.union(u, &violated);
-        reasons.push(Reason {
-            outcome,
-            polarity: Polarity::Forbids,
-            kind: ReasonKind::Rule,
-            id: r.id.clone(),
-            says: r.says.clone(),
-            here: if outcome == Outcome::Holds || lean {
-                None
+    /// The rules about the feature: where one applies and its requirement is not met, the
+    /// feature does not work.
+    fn rules(&mut self, feature: usize) {
+        let (kb, t) = (self.kb, self.t);
+        let u = &kb.universe;
+        let full = Region::from_cube(u, u.full());
+        for r in kb.rules_of(feature) {
+            if beyond_scope(kb, &r.requires.region, self.scope) {
+                continue;
+            }
+            let applies = in_scope(kb, r.when.as_ref().map_or(&full, |w| &w.region), self.scope);
+            if !applies.meets(u, t) {
+                continue;
+            }
+            let violated = applies.subtract(u, &r.requires.region);
+            let outcome = if !violated.meets(u, t) {
+                Outcome::Holds
+            } else if violated.covers(u, t) {
+                Outcome::Fails
             } else {
-                here_text(kb, t, &r.requires)
-            },
-            sources: r.sources.clone(),
-            because: Vec::new(),
-        });
+                Outcome::Partly
+            };
+            self.negative = std::mem::take(&mut self.negative).union(u, &violated);
+            self.reasons.push(Reason {
+                outcome,
+                polarity: Polarity::Forbids,
+                kind: ReasonKind::Rule,
+                id: r.id.clone(),
+                says: r.says.clone(),
+                here: if outcome == Outcome::Holds || self.lean {
+                    None
+                } else {
+                    here_text(kb, t, &r.requires)
+                },
+                sources: r.sources.clone(),
+                because: Vec::new(),
+            });
+        }
     }
 
-    for l in &kb.lifecycle {
-        let Some(retired) = l.retired else { continue };
-        if retired > date {
-            continue;
+    /// Products retired by the date: nothing works with them.
+    fn retirements(&mut self) {
+        let (kb, t, date) = (self.kb, self.t, self.date);
+        let u = &kb.universe;
+        for l in &kb.lifecycle {
+            let Some(retired) = l.retired else { continue };
+            if retired > date {
+                continue;
+            }
+            let p = l.product;
+            if self.scope.is_some_and(|s| !s[kb.products[p].role]) {
+                continue;
+            }
+            let gone = Region::from_cube(u, u.restrict(kb.products[p].role, [p]));
+            if !gone.meets(u, t) {
+                continue;
+            }
+            self.negative = std::mem::take(&mut self.negative).union(u, &gone);
+            let outcome = if gone.covers(u, t) {
+                Outcome::Fails
+            } else {
+                Outcome::Partly
+            };
+            self.reasons.push(Reason {
+                outcome,
+                polarity: Polarity::Forbids,
+                kind: ReasonKind::Lifecycle,
+                id: kb.products[p].id.clone(),
+                says: format!("{} (as of {date})", l.says),
+                here: None,
+                sources: l.sources.clone(),
+                because: Vec::new(),
+            });
         }
-        let p = l.product;
-        if scope.is_some_and(|s| !s[kb.products[p].role]) {
-            continue;
-        }
-        let gone = Region::from_cube(u, u.restrict(kb.products[p].role, [p]));
-        if !gone.meets(u, t) {
-            continue;
-        }
-        negative = negative.union(u, &gone);
-        let outcome = if gone.covers(u, t) {
-            Outcome::Fails
-        } else {
-            Outcome::Partly
-        };
-        reasons.push(Reason {
-            outcome,
-            polarity: Polarity::Forbids,
-            kind: ReasonKind::Lifecycle,
-            id: kb.products[p].id.clone(),
-            says: format!("{} (as of {date})", l.says),
-            here: None,
-            sources: l.sources.clone(),
-            because: Vec::new(),
-        });
     }
 
-    // Required features: where they are known not to work, neither does this one.
-    if depth < 16 {
-        let inner = scope.unwrap_or_else(|| kb.involved_roles(feature));
+    /// The features this one requires: where they are known not to work, neither does this
+    /// one. Each is judged on the roles this one involves.
+    fn required(&mut self, feature: usize, depth: usize) {
+        let (kb, t) = (self.kb, self.t);
+        let u = &kb.universe;
+        let inner = self.scope.unwrap_or_else(|| kb.involved_roles(feature));
         for &g in &kb.features[feature].requires {
-            let sub = evaluate_depth(kb, g, t, date, depth + 1, Some(inner), lean);
+            let sub = evaluate_depth(kb, g, t, self.date, depth + 1, Some(inner), self.lean);
             if !sub.negative.meets(u, t) {
                 continue;
             }
-            negative = negative.union(u, &sub.negative);
+            self.negative = std::mem::take(&mut self.negative).union(u, &sub.negative);
             let outcome = if sub.negative.covers(u, t) {
                 Outcome::Fails
             } else {
@@ -378,7 +402,7 @@ fn evaluate_depth(
                 .into_iter()
                 .filter(|r| matches!(r.outcome, Outcome::Fails | Outcome::Partly) && r.kind != ReasonKind::Coverage)
                 .collect();
-            reasons.push(Reason {
+            self.reasons.push(Reason {
                 outcome,
                 polarity: Polarity::Forbids,
                 kind: ReasonKind::Requires,
@@ -398,99 +422,133 @@ fn evaluate_depth(
         }
     }
 
-    let works_everywhere = positive.subtract(u, &negative);
-    let mut works = works_everywhere.clone();
-    // Optional roles the question leaves open (SharePoint, the mail client) are the
-    // administrator's to choose: it is enough that some product there works.
-    // Unless the role provides the feature itself (presence in SharePoint).
-    let open_optional = open_optional_roles(kb, feature, t);
-    for &r in &open_optional {
-        works = works.free_role(u, r);
-    }
-    let works_here = works.intersect_cube(u, t);
-    // Where no source speaks (for an open optional role: whatever its product).
-    let known = positive.union(u, &negative);
-    let mut uncovered = Region::from_cube(u, t.clone()).subtract(u, &known);
-    for &r in &open_optional {
-        // Some product of the role that no source covers leaves the answer open.
-        uncovered = uncovered.free_role(u, r).intersect_cube(u, t);
-    }
-    let mut conditions = Vec::new();
-    let caveats: Vec<String> = qualified
-        .iter()
-        .filter(|(_, r)| r.meets(u, t))
-        .map(|(c, _)| c.clone())
-        .collect();
-    let verdict = if works.covers(u, t) {
-        if caveats.is_empty() {
-            Verdict::Yes
-        } else {
+    /// The verdict from what was found, and the note on what no source covers.
+    fn conclude(mut self, feature: usize) -> Evaluation {
+        let (kb, t, date) = (self.kb, self.t, self.date);
+        let u = &kb.universe;
+        let works_everywhere = self.positive.subtract(u, &self.negative);
+        let mut works = works_everywhere.clone();
+        // Optional roles the question leaves open (SharePoint, the mail client) are the
+        // administrator's to choose: it is enough that some product there works.
+        // Unless the role provides the feature itself (presence in SharePoint).
+        let open_optional = open_optional_roles(kb, feature, t);
+        for &r in &open_optional {
+            works = works.free_role(u, r);
+        }
+        let works_here = works.intersect_cube(u, t);
+        // Where no source speaks (for an open optional role: whatever its product).
+        let known = self.positive.union(u, &self.negative);
+        let mut uncovered = Region::from_cube(u, t.clone()).subtract(u, &known);
+        for &r in &open_optional {
+            // Some product of the role that no source covers leaves the answer open.
+            uncovered = uncovered.free_role(u, r).intersect_cube(u, t);
+        }
+        let mut conditions = Vec::new();
+        let caveats: Vec<String> = self
+            .qualified
+            .iter()
+            .filter(|(_, r)| r.meets(u, t))
+            .map(|(c, _)| c.clone())
+            .collect();
+        let verdict = if works.covers(u, t) {
+            if caveats.is_empty() {
+                Verdict::Yes
+            } else {
+                Verdict::Conditional
+            }
+        } else if !works_here.is_empty() {
+            if !self.lean {
+                conditions = describe_region(kb, t, &works_here);
+            }
             Verdict::Conditional
-        }
-    } else if !works_here.is_empty() {
-        if !lean {
-            conditions = describe_region(kb, t, &works_here);
-        }
-        Verdict::Conditional
-    } else if uncovered.is_empty() {
-        Verdict::No
-    } else {
-        Verdict::Unknown
-    };
-    let caveats = if verdict == Verdict::Conditional {
-        caveats
-    } else {
-        Vec::new()
-    };
-
-    if !uncovered.is_empty() && verdict != Verdict::Yes && !lean {
-        let says = if uncovered.covers(u, t) {
-            format!(
-                "no source covers {} with {}",
-                kb.features[feature].name,
-                describe_cube(kb, t)
-            )
+        } else if uncovered.is_empty() {
+            Verdict::No
         } else {
-            let gap = describe_region(kb, t, &uncovered);
-            format!(
-                "no source covers {} where {}",
-                kb.features[feature].name,
-                gap.join(", or where ")
-            )
+            Verdict::Unknown
         };
-        reasons.push(Reason {
-            outcome: Outcome::Note,
-            polarity: Polarity::Both,
-            kind: ReasonKind::Coverage,
-            id: kb.features[feature].id.clone(),
-            says,
-            here: Some(covered_by(kb, feature, t, date)),
-            // What the sources that speak of the feature cover: its table row, or its own sources.
-            sources: kb
-                .row_of(feature, date)
-                .map_or(&kb.features[feature].sources, |r| &r.sources)
-                .clone(),
-            because: Vec::new(),
+        let caveats = if verdict == Verdict::Conditional {
+            caveats
+        } else {
+            Vec::new()
+        };
+        if !uncovered.is_empty() && verdict != Verdict::Yes && !self.lean {
+            self.reasons.push(coverage_note(kb, feature, t, date, &uncovered));
+        }
+        // Failing reasons first, then partial, then those that hold; stable within each.
+        self.reasons.sort_by_key(|r| match r.outcome {
+            Outcome::Fails => 0,
+            Outcome::Partly => 1,
+            Outcome::Holds => 2,
+            Outcome::Note => 3,
         });
+        Evaluation {
+            feature,
+            verdict,
+            reasons: self.reasons,
+            conditions,
+            caveats,
+            negative: self.negative.intersect_cube(u, t),
+            works: works_everywhere,
+            qualified: self
+                .qualified
+                .iter()
+                .fold(Region::empty(), |acc, (_, r)| acc.union(u, r)),
+        }
     }
+}
 
-    // Failing reasons first, then partial, then those that hold; stable within each.
-    reasons.sort_by_key(|r| match r.outcome {
-        Outcome::Fails => 0,
-        Outcome::Partly => 1,
-        Outcome::Holds => 2,
-        Outcome::Note => 3,
-    });
-    Evaluation {
-        feature,
-        verdict,
-        reasons,
-        conditions,
-        caveats,
-        negative: negative.intersect_cube(u, t),
-        works: works_everywhere,
-        qualified: qualified.iter().fold(Region::empty(), |acc, (_, r)| acc.union(u, r)),
+/// The note that no source covers the feature on `uncovered` (part or all of `t`), with what
+/// the sources that speak of it do cover.
+fn coverage_note(kb: &KnowledgeBase, feature: usize, t: &Cube, date: Date, uncovered: &Region) -> Reason {
+    let says = if uncovered.covers(&kb.universe, t) {
+        format!(
+            "no source covers {} with {}",
+            kb.features[feature].name,
+            describe_cube(kb, t)
+        )
+    } else {
+        let gap = describe_region(kb, t, uncovered);
+        format!(
+            "no source covers {} where {}",
+            kb.features[feature].name,
+            gap.join(", or where ")
+        )
+    };
+    Reason {
+        outcome: Outcome::Note,
+        polarity: Polarity::Both,
+        kind: ReasonKind::Coverage,
+        id: kb.features[feature].id.clone(),
+        says,
+        here: Some(covered_by(kb, feature, t, date)),
+        // What the sources that speak of the feature cover: its table row, or its own sources.
+        sources: kb
+            .row_of(feature, date)
+            .map_or(&kb.features[feature].sources, |r| &r.sources)
+            .clone(),
+        because: Vec::new(),
     }
+}
+
+/// `scope`: for a feature another requires, the roles that other involves.
+fn evaluate_depth(
+    kb: &KnowledgeBase,
+    feature: usize,
+    t: &Cube,
+    date: Date,
+    depth: usize,
+    scope: Option<&[bool]>,
+    lean: bool,
+) -> Evaluation {
+    let mut found = Findings::new(kb, t, date, scope, lean);
+    found.table_row(feature);
+    found.statements(feature);
+    found.rules(feature);
+    found.retirements();
+    if depth < 16 {
+        found.required(feature, depth);
+    }
+    found.conclude(feature)
 }
 
 /// "Exchange Server 2010 here": the stated products of the roles a condition is about, or
