@@ -52,14 +52,17 @@ for format in text json; do
     echo "$format: $(python3 -c "print(round(20000 / ($end - $start)))") questions/s"
 done
 
-echo "== scale: load (fully checked) and answer, per synthetic size"
+echo "== scale: load (fully checked) and answer, per synthetic size (medians of 5 runs)"
+printf '%s\n' "$q" >"$tmp/one.txt"
+for _ in $(seq 2001); do printf '%s\n' "$q"; done >"$tmp/many.txt"
 for scale in 1 10 100 1000; do
     "$bin" synth --scale "$scale" --out "$tmp/kb$scale"
-    printf '%s\n' "$q" >"$tmp/one.txt"
-    for _ in $(seq 400); do printf '%s\n' "$q"; done >"$tmp/many.txt"
-    one=$( { /usr/bin/time -f "%e %M" "$bin" --data "$tmp/kb$scale" ask - <"$tmp/one.txt" >/dev/null; } 2>&1 | tail -1)
-    many=$( { /usr/bin/time -f "%e" "$bin" --data "$tmp/kb$scale" ask - <"$tmp/many.txt" >/dev/null; } 2>&1 | tail -1)
-    python3 -c "
-one, mem = '$one'.split()
-print(f'{$scale:>5}×: load + 1 answer {float(one):.2f} s, {int(mem)//1024} MB; each further answer {(float(\"$many\") - float(one)) / 399 * 1000:.2f} ms')"
+    # Load and one answer, then load and 2,001: the difference is 2,000 answers.
+    hyperfine --warmup 1 --runs 5 -i --style none --export-json "$tmp/scale.json" \
+        "$bin --data $tmp/kb$scale ask - < $tmp/one.txt" \
+        "$bin --data $tmp/kb$scale ask - < $tmp/many.txt" >/dev/null 2>&1 || true
+    mem=$( { /usr/bin/time -f "%M" "$bin" --data "$tmp/kb$scale" ask - <"$tmp/one.txt" >/dev/null; } 2>&1 | tail -1)
+    jq -r --arg scale "$scale" --arg mem "$mem" '
+        (.results[0].median) as $one | (.results[1].median) as $many |
+        "\($scale | tonumber | tostring | (" " * (5 - length)) + .)×: load + 1 answer \($one * 100 | round / 100) s, \($mem | tonumber / 1024 | floor) MB; each further answer \((($many - $one) / 2000 * 1000000 | round) / 1000) ms"' "$tmp/scale.json"
 done

@@ -1316,7 +1316,7 @@ fn no_feature(p: &Parse<'_>, topology: &[Mention]) -> Diagnostic {
     for ((n, e), key) in p.index.display.iter().zip(p.index.display_keys()) {
         let words = key.split(' ').count();
         if matches!(e, Entity::Feature(_)) && words <= 3 {
-            by_words[words].push((n.as_str(), key.as_str()));
+            by_words[words].push((n.as_str(), key));
         }
     }
     for &k in &skipped {

@@ -243,9 +243,10 @@ pub struct NameIndex {
     han_seen: HashSet<String>,
     /// Each entity's display names, for did-you-mean.
     pub display: Vec<(String, Entity)>,
-    /// The key of each display name ([`NameIndex::key`]), made on the first did-you-mean.
-    #[serde(skip)]
-    display_keys: std::sync::OnceLock<Vec<String>>,
+    /// The key of each display name ([`NameIndex::key`]), for did-you-mean: the keys one after
+    /// the other in one text, and where each ends (read back at start in one piece).
+    display_keys: String,
+    display_key_ends: Vec<u32>,
     /// The terms a name of the topology stands for among the words of features.
     entity_terms: HashMap<Entity, Vec<Term>>,
     /// While building: each word, stemmed once in each language (English, French, Chinese).
@@ -358,7 +359,8 @@ impl NameIndex {
             han_seen: han_words.iter().cloned().collect(),
             han_words,
             display: Vec::new(),
-            display_keys: std::sync::OnceLock::new(),
+            display_keys: String::new(),
+            display_key_ends: Vec::new(),
             entity_terms: HashMap::default(),
             stemmed: HashMap::default(),
             entity_term_of: HashMap::default(),
@@ -553,6 +555,12 @@ impl NameIndex {
         idx.weights = weights;
         idx.stemmed = HashMap::default();
         idx.han_seen = HashSet::default();
+        for i in 0..idx.display.len() {
+            let key = idx.key(&idx.display[i].0);
+            idx.display_keys.push_str(&key);
+            idx.display_key_ends
+                .push(u32::try_from(idx.display_keys.len()).unwrap_or(u32::MAX));
+        }
         idx
     }
 
@@ -1095,10 +1103,16 @@ impl NameIndex {
         !self.terms_of(w, WordKind::Latin).is_empty()
     }
 
-    /// The keys of the display names, in their order: made once, when first needed.
-    pub fn display_keys(&self) -> &[String] {
-        self.display_keys
-            .get_or_init(|| self.display.iter().map(|(n, _)| self.key(n)).collect())
+    /// The keys of the display names ([`NameIndex::key`]), in their order.
+    pub fn display_keys(&self) -> impl Iterator<Item = &str> {
+        let text = self.display_keys.as_str();
+        let mut start = 0usize;
+        self.display_key_ends.iter().map(move |&end| {
+            let end = (end as usize).min(text.len());
+            let key = text.get(start..end).unwrap_or("");
+            start = end;
+            key
+        })
     }
 
     /// The folded key of a name: its words, without function words (for did-you-mean).
@@ -1120,9 +1134,18 @@ fn closest_word<'a>(w: &str, candidates: impl Iterator<Item = (&'a str, Term)>) 
     let max = if n >= 8 { 2 } else { 1 };
     let mut best: Option<(usize, &str, Term)> = None;
     let mut tied = false;
+    let letters = w.is_ascii().then(|| letter_counts(w));
     for (s, t) in candidates {
         let m = s.chars().count();
         if m < 4 || m.abs_diff(n) > max {
+            continue;
+        }
+        // Most words of the vocabulary are far from a typo by their letters alone: no
+        // distance is worked out for them.
+        if let Some(letters) = &letters
+            && s.is_ascii()
+            && bag_distance(letters, s) > max
+        {
             continue;
         }
         let d = strsim::osa_distance(w, s);
@@ -1166,6 +1189,31 @@ fn inflections(w: &str) -> Vec<String> {
 }
 
 /// Two strings of the same length that differ by two neighbouring letters swapped.
+/// How many times each letter occurs in an ASCII word, by its low five bits (letters that share
+/// them are counted together, which only lowers [`bag_distance`]).
+fn letter_counts(w: &str) -> [i16; 32] {
+    let mut c = [0i16; 32];
+    for b in w.bytes() {
+        c[usize::from(b & 31)] += 1;
+    }
+    c
+}
+
+/// A lower bound of the edit distance (with transpositions) between the word `letters` counts
+/// and the ASCII word `s`: an edit changes the letters that one word has and the other lacks
+/// by at most one.
+fn bag_distance(letters: &[i16; 32], s: &str) -> usize {
+    let mut c = *letters;
+    for b in s.bytes() {
+        c[usize::from(b & 31)] -= 1;
+    }
+    // The letters the first word has more of; those it has fewer of follow from the lengths.
+    let more: i32 = c.iter().map(|&x| i32::from(x.max(0))).sum();
+    let total: i32 = c.iter().map(|&x| i32::from(x)).sum();
+    let fewer = more - total;
+    usize::try_from(more.max(fewer)).unwrap_or(0)
+}
+
 fn swapped(a: &str, b: &str) -> bool {
     let (a, b): (Vec<char>, Vec<char>) = (a.chars().collect(), b.chars().collect());
     let diff: Vec<usize> = (0..a.len()).filter(|&i| a[i] != b[i]).collect();
@@ -1185,6 +1233,40 @@ pub fn folded_words(text: &str) -> Vec<String> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// The letter filter of typo correction never skips a word within reach: it is a lower
+    /// bound of the distance, on every pair of words of the vocabulary and their typos.
+    #[test]
+    fn the_letter_filter_is_a_lower_bound_of_the_distance() {
+        let (kb, idx) = index();
+        let mut words: Vec<&str> = idx
+            .surfaces
+            .keys()
+            .map(String::as_str)
+            .filter(|w| w.is_ascii())
+            .collect();
+        words.sort_unstable();
+        let typos = [
+            "presense",
+            "unifed",
+            "contat",
+            "exchnage",
+            "lyncc",
+            "archving",
+            "voicemial",
+            "xyz",
+        ];
+        let mut checked = 0;
+        for a in words.iter().copied().chain(typos).step_by(3) {
+            let letters = letter_counts(a);
+            for b in words.iter().copied().step_by(5) {
+                assert!(bag_distance(&letters, b) <= strsim::osa_distance(a, b), "{a} / {b}");
+                checked += 1;
+            }
+        }
+        assert!(checked > 10_000, "{checked} pairs");
+        drop(kb);
+    }
 
     fn index() -> (KnowledgeBase, NameIndex) {
         let kb = crate::kb::load_embedded().unwrap();
