@@ -678,6 +678,7 @@ fn ask_stdin(
     out: &mut String,
 ) -> Outcome {
     let mut outcome = Outcome::Success;
+    let answerer = engine::Answerer::new(kb);
     let mut stdout = io::stdout().lock();
     let mut bytes = Vec::new();
     let stdin = io::stdin();
@@ -731,7 +732,7 @@ fn ask_stdin(
         }
         match query::parse(kb, index, line) {
             Ok(q) => {
-                let a = engine::answer(kb, &q, as_of);
+                let a = answerer.answer(&q, as_of);
                 render_answer(kb, ctx, &a, format, &mut chunk);
                 if format != AnswerFormat::Json {
                     chunk.push('\n');

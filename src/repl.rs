@@ -87,6 +87,8 @@ enum Step {
 struct Session<'k> {
     kb: &'k KnowledgeBase,
     index: &'k NameIndex,
+    /// Answers the session's questions, keeping what earlier ones worked out.
+    answerer: engine::Answerer<'k>,
     env: Option<Question>,
     /// The environment file `use FILE.toml` read, if the deployment came from one.
     env_file: Option<interop::env::Environment>,
@@ -291,7 +293,7 @@ impl Session<'_> {
                 if let Some(env) = &self.env {
                     query::with_environment(self.kb, &mut q, env);
                 }
-                let a = engine::answer(self.kb, &q, self.date());
+                let a = self.answerer.answer(&q, self.date());
                 let shown = answer::short(self.kb, &a, &self.style);
                 self.last = Some(a);
                 Step::Say(shown)
@@ -460,6 +462,7 @@ pub(crate) fn run(kb: &KnowledgeBase, index: &NameIndex, ctx: &Ctx) -> Outcome {
     let mut session = Session {
         kb,
         index,
+        answerer: engine::Answerer::new(kb),
         env: None,
         env_file: None,
         as_of: None,

@@ -305,6 +305,45 @@ fn features_of(kb: &KnowledgeBase, q: &Question, t: &Cube) -> Vec<Vec<usize>> {
 /// Answer a parsed question as of a date.
 #[must_use]
 pub fn answer(kb: &KnowledgeBase, q: &Question, as_of: Date) -> Answer {
+    Answerer::new(kb).answer(q, as_of)
+}
+
+/// Answers many questions on one knowledge base (a batch, a shell session), keeping what does
+/// not depend on the question: where each feature works on any topology as of a date, which
+/// the fix search starts from.
+pub struct Answerer<'k> {
+    kb: &'k KnowledgeBase,
+    everywhere: std::cell::RefCell<std::collections::BTreeMap<(usize, Date), std::rc::Rc<Evaluation>>>,
+}
+
+impl<'k> Answerer<'k> {
+    #[must_use]
+    pub fn new(kb: &'k KnowledgeBase) -> Self {
+        Answerer {
+            kb,
+            everywhere: std::cell::RefCell::default(),
+        }
+    }
+
+    /// [`answer`], sharing the work of earlier answers.
+    #[must_use]
+    pub fn answer(&self, q: &Question, as_of: Date) -> Answer {
+        answer_with(self, q, as_of)
+    }
+
+    /// Where `feature` works, on every topology, as of `date` (lean).
+    fn everywhere(&self, feature: usize, date: Date) -> std::rc::Rc<Evaluation> {
+        let kb = self.kb;
+        self.everywhere
+            .borrow_mut()
+            .entry((feature, date))
+            .or_insert_with(|| std::rc::Rc::new(evaluate_lean(kb, feature, &kb.universe.full(), date)))
+            .clone()
+    }
+}
+
+fn answer_with(answerer: &Answerer<'_>, q: &Question, as_of: Date) -> Answer {
+    let kb = answerer.kb;
     let all_readings = readings(kb, &q.topology);
     // Evaluate each reading; the first is preferred.
     // `lean`: only the verdict is wanted (another reading's), not its explanation.
@@ -428,7 +467,7 @@ pub fn answer(kb: &KnowledgeBase, q: &Question, as_of: Date) -> Answer {
                 let suggestions = if ev.verdict == Verdict::Yes || !answer.unknown_versions.is_empty() {
                     Vec::new()
                 } else {
-                    suggest::fixes(kb, f, &t, as_of)
+                    suggest::fixes_from(kb, f, &t, as_of, &answerer.everywhere(f, as_of))
                 };
                 let steps = suggest::steps_for(kb, f, &t);
                 let conflicts = kb

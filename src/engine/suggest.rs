@@ -12,7 +12,7 @@
 
 use jiff::civil::Date;
 
-use super::eval::{Verdict, evaluate_lean, is_yes};
+use super::eval::{Evaluation, Verdict, evaluate_lean, is_yes};
 use crate::kb::KnowledgeBase;
 use crate::region::{Cube, Region};
 
@@ -74,6 +74,24 @@ fn preference(kb: &KnowledgeBase, from: &[usize], to: usize) -> (i64, i64) {
 /// cheapest ones that exist.
 #[must_use]
 pub fn fixes(kb: &KnowledgeBase, feature: usize, t: &Cube, date: Date) -> Vec<Fix> {
+    fixes_from(
+        kb,
+        feature,
+        t,
+        date,
+        &evaluate_lean(kb, feature, &kb.universe.full(), date),
+    )
+}
+
+/// [`fixes`], given where the feature works on every topology as of the date (`everywhere`,
+/// the lean evaluation on the full universe), which does not depend on the question.
+pub(crate) fn fixes_from(
+    kb: &KnowledgeBase,
+    feature: usize,
+    t: &Cube,
+    date: Date,
+    everywhere: &Evaluation,
+) -> Vec<Fix> {
     let u = &kb.universe;
     let involved = kb.involved_roles(feature);
     let roles: Vec<usize> = (0..kb.roles.len()).filter(|&r| involved[r]).collect();
@@ -104,7 +122,6 @@ pub fn fixes(kb: &KnowledgeBase, feature: usize, t: &Cube, date: Date) -> Vec<Fi
         .collect();
     // Where the feature works, on every topology; and where a source attaches a condition that
     // is not about products (never a `yes`).
-    let everywhere = evaluate_lean(kb, feature, &u.full(), date);
     let open_optional = super::eval::open_optional_roles(kb, feature, t);
     for size in 1..=3.min(candidates.len()) {
         let mut found: Vec<((i64, i64), Cube, Fix)> = Vec::new();
@@ -211,7 +228,7 @@ pub fn fixes(kb: &KnowledgeBase, feature: usize, t: &Cube, date: Date) -> Vec<Fi
             let verified: Vec<Fix> = found
                 .into_iter()
                 .filter(|(_, t2, _)| {
-                    is_yes(kb, &everywhere, t2) && evaluate_lean(kb, feature, t2, date).verdict == Verdict::Yes
+                    is_yes(kb, everywhere, t2) && evaluate_lean(kb, feature, t2, date).verdict == Verdict::Yes
                 })
                 .take(MAX_FIXES)
                 .map(|(_, _, f)| f)
