@@ -223,7 +223,10 @@ pub(crate) fn fixes_from(
             }
         }
         if !found.is_empty() {
-            found.sort_by_key(|(c, _, f)| (*c, f.changes.iter().map(|c| c.to).collect::<Vec<_>>()));
+            found.sort_by(|(ca, _, fa), (cb, _, fb)| {
+                ca.cmp(cb)
+                    .then_with(|| fa.changes.iter().map(|c| c.to).cmp(fb.changes.iter().map(|c| c.to)))
+            });
             // Verified by asking again.
             let verified: Vec<Fix> = found
                 .into_iter()
