@@ -79,6 +79,17 @@ fn answer(bencher: Bencher, scale: usize) {
     bencher.bench(|| engine::answer(&kb, black_box(&q), date));
 }
 
+/// The same, inside a batch: what the fix search starts from is kept between questions.
+#[divan::bench(args = [1, 10, 100])]
+fn answer_in_batch(bencher: Bencher, scale: usize) {
+    let kb = base(scale);
+    let index = NameIndex::build(&kb);
+    let q = query::parse(&kb, &index, QUESTION).expect("reads");
+    let date = jiff::civil::date(2026, 11, 23);
+    let answerer = engine::Answerer::new(&kb);
+    bencher.bench(|| answerer.answer(black_box(&q), date));
+}
+
 #[divan::bench]
 fn render_text(bencher: Bencher) {
     let kb = base(1);

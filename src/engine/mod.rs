@@ -313,7 +313,7 @@ pub fn answer(kb: &KnowledgeBase, q: &Question, as_of: Date) -> Answer {
 /// the fix search starts from.
 pub struct Answerer<'k> {
     kb: &'k KnowledgeBase,
-    everywhere: std::cell::RefCell<std::collections::BTreeMap<(usize, Date), std::rc::Rc<Evaluation>>>,
+    everywhere: std::sync::Mutex<std::collections::BTreeMap<(usize, Date), std::sync::Arc<Evaluation>>>,
 }
 
 impl<'k> Answerer<'k> {
@@ -321,7 +321,7 @@ impl<'k> Answerer<'k> {
     pub fn new(kb: &'k KnowledgeBase) -> Self {
         Answerer {
             kb,
-            everywhere: std::cell::RefCell::default(),
+            everywhere: std::sync::Mutex::default(),
         }
     }
 
@@ -332,12 +332,14 @@ impl<'k> Answerer<'k> {
     }
 
     /// Where `feature` works, on every topology, as of `date` (lean).
-    fn everywhere(&self, feature: usize, date: Date) -> std::rc::Rc<Evaluation> {
+    fn everywhere(&self, feature: usize, date: Date) -> std::sync::Arc<Evaluation> {
         let kb = self.kb;
+        // A poisoned lock only means another thread panicked; what it holds is still right.
         self.everywhere
-            .borrow_mut()
+            .lock()
+            .unwrap_or_else(std::sync::PoisonError::into_inner)
             .entry((feature, date))
-            .or_insert_with(|| std::rc::Rc::new(evaluate_lean(kb, feature, &kb.universe.full(), date)))
+            .or_insert_with(|| std::sync::Arc::new(evaluate_lean(kb, feature, &kb.universe.full(), date)))
             .clone()
     }
 }
