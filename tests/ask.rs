@@ -507,3 +507,30 @@ fn a_rejected_batch_line_is_located_by_its_line_number() {
     assert_eq!(last["error"]["column"], 6);
     assert_eq!(run.stdout.lines().count(), 42);
 }
+
+/// A batch keeps what does not depend on the question between answers (`engine::Answerer`):
+/// each answer is still the one the question gets asked alone.
+#[test]
+fn a_batch_answers_each_question_as_it_is_answered_alone() {
+    let questions = [
+        "does high-resolution photo work with Exchange 2010 and Lync 2010?",
+        "UCS with Exchange 2013 and SfB Server 2015",
+        "does high-resolution photo work with Exchange 2013 and Lync 2013?",
+        "UM voicemail with Exchange Online and SfB Server 2015",
+        "UM voicemail with Exchange 2016 and SfB Server 2015",
+        "meeting delegation with Exchange 2010 and SfB Online",
+        "presence in OWA with Exchange 2013 and Lync Server 2013",
+        "what works with Exchange 2010 and Lync Server 2013?",
+        "why not UCS with Exchange 2010 and SfB Server 2015?",
+        "UCS with Exchange 2013 and SfB Server 2015",
+        "does high-resolution photo work with Exchange 2010 and Lync 2010?",
+    ];
+    let args = ["ask", "-", "--format", "json", "--as-of", "2026-11-23"];
+    let batch = interop_with_stdin(&args, &(questions.join("\n") + "\n"));
+    let lines: Vec<&str> = batch.stdout.lines().collect();
+    assert_eq!(lines.len(), questions.len(), "{}", batch.stderr);
+    for (q, line) in questions.iter().zip(lines) {
+        let alone = interop(&["ask", q, "--format", "json", "--as-of", "2026-11-23"]);
+        assert_eq!(alone.stdout.trim_end(), line, "{q}");
+    }
+}
