@@ -127,8 +127,8 @@ pub fn evaluate(kb: &KnowledgeBase, feature: usize, topology: &Cube, date: Date)
     evaluate_depth(kb, feature, topology, date, 0, None, false)
 }
 
-/// The verdict and regions of [`evaluate`], without the words that explain them (no
-/// conditions, no "here" texts, no coverage note): for fixes, listings and other readings,
+/// The verdict and regions of [`evaluate`], without the reasons that explain them (no
+/// reasons at all, no conditions, no coverage note): for fixes, listings and other readings,
 /// which need only the verdict.
 #[must_use]
 pub fn evaluate_lean(kb: &KnowledgeBase, feature: usize, topology: &Cube, date: Date) -> Evaluation {
@@ -200,7 +200,7 @@ struct Findings<'k> {
     date: Date,
     /// For a feature another requires, the roles that other involves.
     scope: Option<&'k [bool]>,
-    /// Only the verdict and regions are wanted, not the words that explain them.
+    /// Only the verdict and regions are wanted, not the reasons that explain them.
     lean: bool,
     positive: Region,
     negative: Region,
@@ -223,8 +223,17 @@ impl<'k> Findings<'k> {
         }
     }
 
-    /// A cell or a statement: `s` where `when` holds.
-    fn support(&mut self, id: String, kind: ReasonKind, says: String, when: &Region, s: &Support, sources: &[Cite]) {
+    /// A cell or a statement: `s` where `when` holds. `says` is what the reason says (made only
+    /// when reasons are wanted).
+    fn support(
+        &mut self,
+        id: &str,
+        kind: ReasonKind,
+        says: impl FnOnce() -> String,
+        when: &Region,
+        s: &Support,
+        sources: &[Cite],
+    ) {
         let (kb, t) = (self.kb, self.t);
         let u = &kb.universe;
         let scoped = in_scope(kb, when, self.scope);
@@ -237,11 +246,8 @@ impl<'k> Findings<'k> {
             Support::No => (Region::empty(), when.clone(), None),
             Support::Qualified { condition } => {
                 self.qualified.push((condition.clone(), when.clone()));
-                (
-                    when.clone(),
-                    Region::empty(),
-                    Some(format!("on condition: {condition}")),
-                )
+                let here = (!self.lean).then(|| format!("on condition: {condition}"));
+                (when.clone(), Region::empty(), here)
             }
             Support::Conditional { requires, .. } => {
                 let ok = when.intersect(u, &requires.region);
@@ -252,6 +258,9 @@ impl<'k> Findings<'k> {
         };
         self.positive = std::mem::take(&mut self.positive).union(u, &allows);
         self.negative = std::mem::take(&mut self.negative).union(u, &forbids);
+        if self.lean {
+            return;
+        }
         let mut outcome = outcome_of(kb, t, &allows, &forbids);
         // A cell for a column that covers only part of the topology says nothing of the rest.
         if outcome == Outcome::Holds && !when.covers(u, t) {
@@ -266,8 +275,8 @@ impl<'k> Findings<'k> {
             outcome,
             polarity,
             kind,
-            id,
-            says,
+            id: id.to_owned(),
+            says: says(),
             here,
             sources: sources.to_vec(),
             because: Vec::new(),
@@ -279,12 +288,8 @@ impl<'k> Findings<'k> {
         let kb = self.kb;
         if let Some(row) = kb.row_of(feature, self.date) {
             for (d, cell) in kb.cells(row) {
-                let says = if self.lean {
-                    String::new()
-                } else {
-                    format!("the support table gives `{}` for {}", cell.cell_text(), d.name)
-                };
-                self.support(d.id.clone(), ReasonKind::Cell, says, &d.when.region, cell, &row.sources);
+                let says = || format!("the support table gives `{}` for {}", cell.cell_text(), d.name);
+                self.support(&d.id, ReasonKind::Cell, says, &d.when.region, cell, &row.sources);
             }
         }
     }
@@ -294,9 +299,9 @@ impl<'k> Findings<'k> {
         let (kb, date) = (self.kb, self.date);
         for s in kb.statements_of(feature).filter(|s| s.in_force(date)) {
             self.support(
-                s.id.clone(),
+                &s.id,
                 ReasonKind::Statement,
-                s.says.clone(),
+                || s.says.clone(),
                 &s.when.region,
                 &s.support,
                 &s.sources,
@@ -319,6 +324,10 @@ impl<'k> Findings<'k> {
                 continue;
             }
             let violated = applies.subtract(u, &r.requires.region);
+            if self.lean {
+                self.negative = std::mem::take(&mut self.negative).union(u, &violated);
+                continue;
+            }
             let outcome = if !violated.meets(u, t) {
                 Outcome::Holds
             } else if violated.covers(u, t) {
@@ -333,7 +342,7 @@ impl<'k> Findings<'k> {
                 kind: ReasonKind::Rule,
                 id: r.id.clone(),
                 says: r.says.clone(),
-                here: if outcome == Outcome::Holds || self.lean {
+                here: if outcome == Outcome::Holds {
                     None
                 } else {
                     here_text(kb, t, &r.requires)
@@ -362,6 +371,9 @@ impl<'k> Findings<'k> {
                 continue;
             }
             self.negative = std::mem::take(&mut self.negative).union(u, &gone);
+            if self.lean {
+                continue;
+            }
             let outcome = if gone.covers(u, t) {
                 Outcome::Fails
             } else {
@@ -392,6 +404,9 @@ impl<'k> Findings<'k> {
                 continue;
             }
             self.negative = std::mem::take(&mut self.negative).union(u, &sub.negative);
+            if self.lean {
+                continue;
+            }
             let outcome = if sub.negative.covers(u, t) {
                 Outcome::Fails
             } else {
