@@ -123,18 +123,26 @@ pub(crate) fn fixes_from(
     // Where the feature works, on every topology; and where a source attaches a condition that
     // is not about products (never a `yes`).
     let open_optional = super::eval::open_optional_roles(kb, feature, t);
+    // Where it works, the optional roles left open and unchanged being the administrator's to
+    // choose: one region per set of such roles (most often the same for every combination).
+    let mut works_for: Vec<(Vec<usize>, Region)> = Vec::new();
     for size in 1..=3.min(candidates.len()) {
         let mut found: Vec<((i64, i64), Cube, Fix)> = Vec::new();
         for combo in combinations(candidates.len(), size) {
             let changed: Vec<usize> = combo.iter().map(|&ci| candidates[ci].0).collect();
-            // Where it works, the optional roles left open and unchanged being the
-            // administrator's to choose.
-            let mut works = everywhere.works.clone();
-            for &r in &open_optional {
-                if !changed.contains(&r) {
-                    works = works.free_role(u, r);
+            let freed: Vec<usize> = open_optional.iter().copied().filter(|r| !changed.contains(r)).collect();
+            let at = match works_for.iter().position(|(f, _)| *f == freed) {
+                Some(at) => at,
+                None => {
+                    let mut works = everywhere.works.clone();
+                    for &r in &freed {
+                        works = works.free_role(u, r);
+                    }
+                    works_for.push((freed, works));
+                    works_for.len() - 1
                 }
-            }
+            };
+            let works = &works_for[at].1;
             // The question with the changed roles open, and the candidates for them.
             let mut asked = t.clone();
             let mut space = u.full();
@@ -147,7 +155,7 @@ pub(crate) fn fixes_from(
             // Every topology that does not work (or works only on a condition), projected on
             // the changed roles: no assignment there is a fix.
             let bad = within
-                .subtract(u, &works)
+                .subtract(u, works)
                 .union(u, &within.intersect(u, &everywhere.qualified));
             let mut good = Region::from_cube(u, space.clone());
             for b in bad.cubes() {
