@@ -110,7 +110,11 @@ impl Parse<'_> {
         // The feature names any of it has a term of.
         let mut names: Vec<usize> = Vec::new();
         let mut listed = vec![false; idx.feature_names.len()];
-        for &(t, _, _) in &evidence {
+        for &(t, _, free) in &evidence {
+            // A name no free word meets scores nothing unless names alone count.
+            if !free && !named_only {
+                continue;
+            }
             for &n in idx.names_with(t) {
                 if !std::mem::replace(&mut listed[n], true) {
                     names.push(n);
