@@ -87,34 +87,35 @@ impl UnknownVersion {
     }
 }
 
-/// How a part of the question was read.
+/// How a part of the question was read. (The fields of the reading's types are in alphabetical
+/// order: JSON objects are written with their keys sorted.)
 #[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
 pub struct Part {
-    /// The words as written.
-    pub text: String,
-    pub start: usize,
     pub end: usize,
-    /// What they were read as.
-    pub read_as: String,
     /// The ids behind it (features, products, families, roles, modes).
     pub ids: Vec<String>,
+    /// What they were read as.
+    pub read_as: String,
+    pub start: usize,
+    /// The words as written.
+    pub text: String,
 }
 
 /// A word read as another: a typo corrected, a service pack noted.
 #[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
 pub struct Note {
-    pub text: String,
-    pub start: usize,
     pub end: usize,
     pub note: String,
+    pub start: usize,
+    pub text: String,
 }
 
 /// What the question was read as, so that a misreading shows at a glance.
 #[derive(Debug, Clone, Default, PartialEq, Eq, serde::Serialize)]
 pub struct Reading {
-    pub parts: Vec<Part>,
     /// Corrections and qualifiers that change nothing ("SP3", "hybrid").
     pub notes: Vec<Note>,
+    pub parts: Vec<Part>,
     /// Words that name nothing the knowledge base knows, skipped.
     pub skipped: Vec<Note>,
 }

@@ -3,7 +3,8 @@
 //! costs about what the text one does).
 //!
 //! The objects are written with their keys in alphabetical order, the order a `Value` map
-//! would give them; each object's key list is sorted, which a test checks.
+//! would give them; each object's key list is sorted, which a test checks (the reading's
+//! types, serialized by derive, have their fields in that order).
 
 use serde::ser::{Error as _, Serialize, SerializeMap, Serializer};
 
@@ -19,16 +20,6 @@ struct Disp<T>(T);
 impl<T: std::fmt::Display> Serialize for Disp<T> {
     fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         s.collect_str(&self.0)
-    }
-}
-
-/// A value of a derived `Serialize` whose objects are written with their keys sorted, as the
-/// other objects of an answer are.
-struct Sorted<'a, T>(&'a T);
-
-impl<T: Serialize> Serialize for Sorted<'_, T> {
-    fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        serde_json::to_value(self.0).map_err(S::Error::custom)?.serialize(s)
     }
 }
 
@@ -166,8 +157,8 @@ impl FeatureJ<'_> {
         let ev = &fa.evaluation;
         let f = &kb.features[ev.feature];
         match key {
-            "caveats" => m.serialize_entry(key, &Sorted(&ev.caveats)),
-            "conditions" => m.serialize_entry(key, &Sorted(&ev.conditions)),
+            "caveats" => m.serialize_entry(key, &ev.caveats),
+            "conditions" => m.serialize_entry(key, &ev.conditions),
             "conflicts" => m.serialize_entry(key, &Seq(|| fa.conflicts.iter().map(|&c| ConflictJ(kb, c)))),
             "feature" => m.serialize_entry(key, &FeatureRef(kb, ev.feature)),
             "fix_note" => {
@@ -395,7 +386,7 @@ impl Serialize for AnswerJ<'_> {
                 "as_of" => m.serialize_entry(key, &Disp(a.as_of))?,
                 "kind" => m.serialize_entry(key, &a.kind)?,
                 "question" => m.serialize_entry(key, &a.question)?,
-                "reading" => m.serialize_entry(key, &Sorted(&a.reading))?,
+                "reading" => m.serialize_entry(key, &a.reading)?,
                 "readings" => m.serialize_entry(key, &Seq(|| a.readings.iter().map(ReadingJ)))?,
                 "schema" => m.serialize_entry(key, super::ANSWER_SCHEMA)?,
                 "topology" => m.serialize_entry(key, &TopologyJ(kb, &a.topology))?,
