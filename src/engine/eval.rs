@@ -223,6 +223,11 @@ impl<'k> Findings<'k> {
         }
     }
 
+    /// Where the feature is known not to work, grown by `r`.
+    fn forbid(&mut self, r: &Region) {
+        self.negative = std::mem::take(&mut self.negative).union(&self.kb.universe, r);
+    }
+
     /// A cell or a statement: `s` where `when` holds. `says` is what the reason says (made only
     /// when reasons are wanted).
     fn support(
@@ -257,7 +262,7 @@ impl<'k> Findings<'k> {
             }
         };
         self.positive = std::mem::take(&mut self.positive).union(u, &allows);
-        self.negative = std::mem::take(&mut self.negative).union(u, &forbids);
+        self.forbid(&forbids);
         if self.lean {
             return;
         }
@@ -324,8 +329,8 @@ impl<'k> Findings<'k> {
                 continue;
             }
             let violated = applies.subtract(u, &r.requires.region);
+            self.forbid(&violated);
             if self.lean {
-                self.negative = std::mem::take(&mut self.negative).union(u, &violated);
                 continue;
             }
             let outcome = if !violated.meets(u, t) {
@@ -335,7 +340,6 @@ impl<'k> Findings<'k> {
             } else {
                 Outcome::Partly
             };
-            self.negative = std::mem::take(&mut self.negative).union(u, &violated);
             self.reasons.push(Reason {
                 outcome,
                 polarity: Polarity::Forbids,
@@ -370,7 +374,7 @@ impl<'k> Findings<'k> {
             if !gone.meets(u, t) {
                 continue;
             }
-            self.negative = std::mem::take(&mut self.negative).union(u, &gone);
+            self.forbid(&gone);
             if self.lean {
                 continue;
             }
@@ -403,7 +407,7 @@ impl<'k> Findings<'k> {
             if !sub.negative.meets(u, t) {
                 continue;
             }
-            self.negative = std::mem::take(&mut self.negative).union(u, &sub.negative);
+            self.forbid(&sub.negative);
             if self.lean {
                 continue;
             }

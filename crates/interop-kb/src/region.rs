@@ -111,15 +111,7 @@ impl Universe {
         cube.0.intersection(&self.roles[role])
     }
 
-    /// The topologies of `a` that are not in `b`, as disjoint cubes.
-    #[must_use]
-    pub fn subtract(&self, a: &Cube, b: &Cube) -> Vec<Cube> {
-        let mut pieces = Vec::new();
-        self.subtract_into(a, b, &mut pieces);
-        pieces
-    }
-
-    /// [`Universe::subtract`], the pieces added to `pieces`.
+    /// The topologies of `a` that are not in `b`, as disjoint cubes added to `pieces`.
     fn subtract_into(&self, a: &Cube, b: &Cube, pieces: &mut Vec<Cube>) {
         let mut rest = a.clone();
         for role in &self.roles {

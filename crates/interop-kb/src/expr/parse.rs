@@ -130,40 +130,32 @@ impl<'s> Parser_<'s> {
                 expected: "a shallower condition (too many nested parentheses)",
             }));
         }
-        let (mut rest, first) = self.and(input, depth)?;
+        self.chain(input, depth, "or", "a condition after `or`", Self::and, Expr::Or)
+    }
+
+    /// `item { word item }`: one item as itself, several joined by `join`.
+    fn chain<'a>(
+        &self,
+        input: &'a str,
+        depth: usize,
+        word: &'static str,
+        expected: &'static str,
+        item: fn(&Self, &'a str, usize) -> Res<'a, Expr>,
+        join: fn(Vec<Expr>) -> Expr,
+    ) -> Res<'a, Expr> {
+        let (mut rest, first) = item(self, input, depth)?;
         let mut items = vec![first];
-        while let Ok((r, _)) = keyword("or").parse(rest) {
-            let (r, e) = cut_with(self.and(r, depth), "a condition after `or`")?;
+        while let Ok((r, _)) = keyword(word).parse(rest) {
+            let (r, e) = cut_with(item(self, r, depth), expected)?;
             items.push(e);
             rest = r;
         }
-        Ok((
-            rest,
-            if items.len() == 1 {
-                items.remove(0)
-            } else {
-                Expr::Or(items)
-            },
-        ))
+        Ok((rest, if items.len() == 1 { items.remove(0) } else { join(items) }))
     }
 
     /// `and = not { "and" not }`
     fn and<'a>(&self, input: &'a str, depth: usize) -> Res<'a, Expr> {
-        let (mut rest, first) = self.not(input, depth)?;
-        let mut items = vec![first];
-        while let Ok((r, _)) = keyword("and").parse(rest) {
-            let (r, e) = cut_with(self.not(r, depth), "a condition after `and`")?;
-            items.push(e);
-            rest = r;
-        }
-        Ok((
-            rest,
-            if items.len() == 1 {
-                items.remove(0)
-            } else {
-                Expr::And(items)
-            },
-        ))
+        self.chain(input, depth, "and", "a condition after `and`", Self::not, Expr::And)
     }
 
     /// `not = "not" not | primary`
