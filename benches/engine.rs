@@ -106,5 +106,17 @@ fn render_json(bencher: Bencher) {
     let index = NameIndex::build(&kb);
     let q = query::parse(&kb, &index, QUESTION).expect("reads");
     let a = engine::answer(&kb, &q, jiff::civil::date(2026, 11, 23));
-    bencher.bench(|| serde_json::to_string(&views::answer_json::AnswerJ(&kb, black_box(&a))).expect("JSON"));
+    bencher.bench(|| serde_json::to_string(&views::answer_json::AnswerJ(&kb, black_box(&a), None)).expect("JSON"));
+}
+
+/// Writing the answer in a batch, where the citations written before are copied.
+#[divan::bench]
+fn render_json_in_batch(bencher: Bencher) {
+    let kb = base(1);
+    let index = NameIndex::build(&kb);
+    let q = query::parse(&kb, &index, QUESTION).expect("reads");
+    let a = engine::answer(&kb, &q, jiff::civil::date(2026, 11, 23));
+    let cites = views::answer_json::Cites::default();
+    bencher
+        .bench(|| serde_json::to_string(&views::answer_json::AnswerJ(&kb, black_box(&a), Some(&cites))).expect("JSON"));
 }

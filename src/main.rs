@@ -613,7 +613,16 @@ fn verdict_outcome(v: Verdict) -> Outcome {
     }
 }
 
-fn render_answer(kb: &KnowledgeBase, ctx: &Ctx, a: &Answer, format: AnswerFormat, out: &mut String) {
+/// Write an answer in `format`; `cites`, kept across a batch, holds the citations already
+/// written as JSON.
+fn render_answer(
+    kb: &KnowledgeBase,
+    ctx: &Ctx,
+    a: &Answer,
+    format: AnswerFormat,
+    cites: Option<&views::answer_json::Cites>,
+    out: &mut String,
+) {
     match format {
         AnswerFormat::Text => {
             let style = if ctx.color_out { Style::ansi() } else { Style::plain() };
@@ -625,7 +634,7 @@ fn render_answer(kb: &KnowledgeBase, ctx: &Ctx, a: &Answer, format: AnswerFormat
         }
         AnswerFormat::Md => out.push_str(&views::answer::markdown(kb, a)),
         AnswerFormat::Json => {
-            out.push_str(&serde_json::to_string(&views::answer_json::AnswerJ(kb, a)).unwrap_or_default());
+            out.push_str(&serde_json::to_string(&views::answer_json::AnswerJ(kb, a, cites)).unwrap_or_default());
             out.push('\n');
         }
     }
@@ -658,7 +667,7 @@ fn ask(
     match query::parse(kb, index, &text) {
         Ok(q) => {
             let a = engine::answer(kb, &q, as_of);
-            render_answer(kb, ctx, &a, format, out);
+            render_answer(kb, ctx, &a, format, None, out);
             verdict_outcome(a.verdict)
         }
         Err(d) => {
@@ -679,6 +688,7 @@ fn ask_stdin(
 ) -> Outcome {
     let mut outcome = Outcome::Success;
     let answerer = engine::Answerer::new(kb);
+    let cites = views::answer_json::Cites::default();
     let mut stdout = io::stdout().lock();
     let mut bytes = Vec::new();
     let stdin = io::stdin();
@@ -733,7 +743,7 @@ fn ask_stdin(
         match query::parse(kb, index, line) {
             Ok(q) => {
                 let a = answerer.answer(&q, as_of);
-                render_answer(kb, ctx, &a, format, &mut chunk);
+                render_answer(kb, ctx, &a, format, Some(&cites), &mut chunk);
                 if format != AnswerFormat::Json {
                     chunk.push('\n');
                 }

@@ -1311,15 +1311,6 @@ fn no_feature(p: &Parse<'_>, topology: &[Mention]) -> Diagnostic {
     // Did you mean: the closest feature names to the skipped words, then the features whose
     // names share a word with the question.
     let mut offers: Vec<String> = Vec::new();
-    // The feature names by how many words their keys have (a phrase of the question is matched
-    // against names of as many words).
-    let mut by_words: [Vec<(&str, &str)>; 4] = Default::default();
-    for ((n, e), key) in p.index.display.iter().zip(p.index.display_keys()) {
-        let words = key.split(' ').count();
-        if matches!(e, Entity::Feature(_)) && words <= 3 {
-            by_words[words].push((n.as_str(), key));
-        }
-    }
     for &k in &skipped {
         let phrase_len = (1..=3).rev().find(|l| k + l <= p.ws.len()).unwrap_or(1);
         for len in (1..=phrase_len).rev() {
@@ -1332,9 +1323,9 @@ fn no_feature(p: &Parse<'_>, topology: &[Mention]) -> Diagnostic {
                 continue;
             }
             let phrase = phrase.join(" ");
-            let names = &by_words[len];
-            for c in closest(&phrase, names.iter().map(|(_, key)| *key)) {
-                if let Some((n, _)) = names.iter().find(|(_, key)| *key == c)
+            let names = || p.index.feature_keys_of_words(len);
+            for c in closest(&phrase, names().map(|(_, key)| key)) {
+                if let Some((n, _)) = names().find(|(_, key)| *key == c)
                     && !offers.iter().any(|o| *o == crate::text::display(n))
                 {
                     offers.push(crate::text::display(n));

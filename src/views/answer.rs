@@ -692,7 +692,7 @@ pub fn text(kb: &KnowledgeBase, a: &Answer, s: &Style) -> String {
 /// [`super::answer_json::AnswerJ`] straight to the output).
 #[must_use]
 pub fn to_json(kb: &KnowledgeBase, a: &Answer) -> Value {
-    serde_json::to_value(super::answer_json::AnswerJ(kb, a)).unwrap_or(Value::Null)
+    serde_json::to_value(super::answer_json::AnswerJ(kb, a, None)).unwrap_or(Value::Null)
 }
 
 /// The answer as Markdown.

@@ -6,7 +6,10 @@
 //! would give them; each object's key list is sorted, which a test checks (the reading's
 //! types, serialized by derive, have their fields in that order).
 
+use std::sync::{Mutex, PoisonError};
+
 use serde::ser::{Error as _, Serialize, SerializeMap, Serializer};
+use serde_json::value::RawValue;
 
 use super::answer::change_text;
 use crate::engine::{Answer, FeatureAnswer, Reason, Verdict, describe_cube};
@@ -46,11 +49,50 @@ macro_rules! object {
     }};
 }
 
-struct CiteJ<'a>(&'a KnowledgeBase, &'a Cite);
+/// What the objects of an answer are written from: the knowledge base, and the citations
+/// already written.
+struct Cx<'a> {
+    kb: &'a KnowledgeBase,
+    cites: Option<&'a Cites>,
+}
+
+impl std::ops::Deref for Cx<'_> {
+    type Target = KnowledgeBase;
+
+    fn deref(&self) -> &KnowledgeBase {
+        self.kb
+    }
+}
+
+/// Each citation of the knowledge base as JSON, written once and then copied: a batch of
+/// answers cites the same few hundred passages over and over, and escaping their quotes was
+/// most of the cost of writing an answer. For one knowledge base ([`Cite::ix`] numbers its
+/// citations).
+#[derive(Default)]
+pub struct Cites(Mutex<Vec<Option<Box<RawValue>>>>);
+
+struct CiteJ<'a>(&'a Cx<'a>, &'a Cite);
 
 impl Serialize for CiteJ<'_> {
     fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         let Self(kb, c) = *self;
+        if let Some(cites) = kb.cites {
+            let ix = c.ix as usize;
+            let mut kept = cites.0.lock().unwrap_or_else(PoisonError::into_inner);
+            if let Some(Some(raw)) = kept.get(ix) {
+                return raw.serialize(s);
+            }
+            let alone = Cx { kb: kb.kb, cites: None };
+            let raw = serde_json::to_string(&CiteJ(&alone, c))
+                .and_then(RawValue::from_string)
+                .map_err(S::Error::custom)?;
+            let written = raw.serialize(s);
+            if kept.len() <= ix {
+                kept.resize_with(ix + 1, || None);
+            }
+            kept[ix] = Some(raw);
+            return written;
+        }
         let src = &kb.sources[c.doc];
         object!(s;
             "commit" => src.commit, "date" => src.date.map(Disp), "document" => src.id,
@@ -63,7 +105,7 @@ impl Serialize for CiteJ<'_> {
 }
 
 /// The sources of a fact.
-struct CitesJ<'a>(&'a KnowledgeBase, &'a [Cite]);
+struct CitesJ<'a>(&'a Cx<'a>, &'a [Cite]);
 
 impl Serialize for CitesJ<'_> {
     fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
@@ -72,7 +114,7 @@ impl Serialize for CitesJ<'_> {
     }
 }
 
-struct ReasonJ<'a>(&'a KnowledgeBase, &'a Reason);
+struct ReasonJ<'a>(&'a Cx<'a>, &'a Reason);
 
 impl Serialize for ReasonJ<'_> {
     fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
@@ -85,7 +127,7 @@ impl Serialize for ReasonJ<'_> {
     }
 }
 
-struct TopologyJ<'a>(&'a KnowledgeBase, &'a Cube);
+struct TopologyJ<'a>(&'a Cx<'a>, &'a Cube);
 
 impl Serialize for TopologyJ<'_> {
     fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
@@ -95,7 +137,7 @@ impl Serialize for TopologyJ<'_> {
 }
 
 /// The roles a topology names, each with its products (ids), by role id.
-struct RolesJ<'a>(&'a KnowledgeBase, &'a Cube);
+struct RolesJ<'a>(&'a Cx<'a>, &'a Cube);
 
 impl Serialize for RolesJ<'_> {
     fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
@@ -124,7 +166,7 @@ impl Serialize for CommandJ<'_> {
 }
 
 /// `{ "id", "name" }` of a feature.
-struct FeatureRef<'a>(&'a KnowledgeBase, usize);
+struct FeatureRef<'a>(&'a Cx<'a>, usize);
 
 impl Serialize for FeatureRef<'_> {
     fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
@@ -148,7 +190,7 @@ const FEATURE_KEYS: [&str; 11] = [
     "verdict",
 ];
 
-struct FeatureJ<'a>(&'a KnowledgeBase, &'a FeatureAnswer);
+struct FeatureJ<'a>(&'a Cx<'a>, &'a FeatureAnswer);
 
 impl FeatureJ<'_> {
     /// Write the field `key` (one of [`FEATURE_KEYS`]).
@@ -193,7 +235,7 @@ impl Serialize for FeatureJ<'_> {
     }
 }
 
-struct ConflictJ<'a>(&'a KnowledgeBase, usize);
+struct ConflictJ<'a>(&'a Cx<'a>, usize);
 
 impl Serialize for ConflictJ<'_> {
     fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
@@ -206,7 +248,7 @@ impl Serialize for ConflictJ<'_> {
     }
 }
 
-struct ClaimJ<'a>(&'a KnowledgeBase, &'a crate::kb::Claim);
+struct ClaimJ<'a>(&'a Cx<'a>, &'a crate::kb::Claim);
 
 impl Serialize for ClaimJ<'_> {
     fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
@@ -215,7 +257,7 @@ impl Serialize for ClaimJ<'_> {
     }
 }
 
-struct LimitJ<'a>(&'a KnowledgeBase, usize);
+struct LimitJ<'a>(&'a Cx<'a>, usize);
 
 impl Serialize for LimitJ<'_> {
     fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
@@ -225,7 +267,7 @@ impl Serialize for LimitJ<'_> {
     }
 }
 
-struct StepJ<'a>(&'a KnowledgeBase, usize);
+struct StepJ<'a>(&'a Cx<'a>, usize);
 
 impl Serialize for StepJ<'_> {
     fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
@@ -240,7 +282,7 @@ impl Serialize for StepJ<'_> {
     }
 }
 
-struct ReplacementJ<'a>(&'a KnowledgeBase, usize, Verdict, &'a crate::kb::Replacement);
+struct ReplacementJ<'a>(&'a Cx<'a>, usize, Verdict, &'a crate::kb::Replacement);
 
 impl Serialize for ReplacementJ<'_> {
     fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
@@ -252,7 +294,7 @@ impl Serialize for ReplacementJ<'_> {
     }
 }
 
-struct FixJ<'a>(&'a KnowledgeBase, &'a crate::engine::Fix);
+struct FixJ<'a>(&'a Cx<'a>, &'a crate::engine::Fix);
 
 impl Serialize for FixJ<'_> {
     fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
@@ -264,7 +306,7 @@ impl Serialize for FixJ<'_> {
     }
 }
 
-struct ChangeJ<'a>(&'a KnowledgeBase, &'a crate::engine::Change);
+struct ChangeJ<'a>(&'a Cx<'a>, &'a crate::engine::Change);
 
 impl Serialize for ChangeJ<'_> {
     fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
@@ -298,7 +340,7 @@ impl Serialize for OtherJ<'_> {
 }
 
 /// A feature of a listing, as a reason of the answer cited by its own sources.
-struct ListedJ<'a>(&'a Answer, &'a KnowledgeBase, usize, Verdict);
+struct ListedJ<'a>(&'a Answer, &'a Cx<'a>, usize, Verdict);
 
 impl Serialize for ListedJ<'_> {
     fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
@@ -314,7 +356,7 @@ impl Serialize for ListedJ<'_> {
     }
 }
 
-struct VerdictOfJ<'a>(&'a KnowledgeBase, usize, Verdict);
+struct VerdictOfJ<'a>(&'a Cx<'a>, usize, Verdict);
 
 impl Serialize for VerdictOfJ<'_> {
     fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
@@ -323,7 +365,7 @@ impl Serialize for VerdictOfJ<'_> {
     }
 }
 
-struct ChangedJ<'a>(&'a KnowledgeBase, usize, Verdict, Verdict);
+struct ChangedJ<'a>(&'a Cx<'a>, usize, Verdict, Verdict);
 
 impl Serialize for ChangedJ<'_> {
     fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
@@ -350,7 +392,7 @@ const LISTING_KEYS: [&str; 4] = ["feature", "features", "reasons", "suggestions"
 const DIFF_KEYS: [&str; 5] = ["changes", "feature", "from", "reasons", "suggestions"];
 
 /// An answer, as `interop ask --format json` writes it (`book/src/reference/answer.schema.json`).
-pub struct AnswerJ<'a>(pub &'a KnowledgeBase, pub &'a Answer);
+pub struct AnswerJ<'a>(pub &'a KnowledgeBase, pub &'a Answer, pub Option<&'a Cites>);
 
 impl AnswerJ<'_> {
     /// Every key of this answer, sorted.
@@ -377,7 +419,9 @@ impl AnswerJ<'_> {
 
 impl Serialize for AnswerJ<'_> {
     fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        let Self(kb, a) = *self;
+        let Self(kb, a, cites) = *self;
+        let cx = Cx { kb, cites };
+        let kb = &cx;
         let keys = self.keys();
         let first = a.features.first().map(|fa| FeatureJ(kb, fa));
         let mut m = s.serialize_map(Some(keys.len()))?;

@@ -247,6 +247,11 @@ pub struct NameIndex {
     /// the other in one text, and where each ends (read back at start in one piece).
     display_keys: String,
     display_key_ends: Vec<u32>,
+    /// The display names of features by how many words their keys have (1 to 3), as indices
+    /// into `display`: what a phrase of as many words of a rejected question is matched
+    /// against, made on the first rejected question.
+    #[serde(skip)]
+    feature_keys_by_words: std::sync::OnceLock<[Vec<u32>; 4]>,
     /// The terms a name of the topology stands for among the words of features.
     entity_terms: HashMap<Entity, Vec<Term>>,
     /// While building: each word, stemmed once in each language (English, French, Chinese).
@@ -356,6 +361,7 @@ impl NameIndex {
             by_term: Vec::new(),
             weights: Vec::new(),
             han: std::sync::OnceLock::new(),
+            feature_keys_by_words: std::sync::OnceLock::new(),
             han_seen: han_words.iter().cloned().collect(),
             han_words,
             display: Vec::new(),
@@ -1113,6 +1119,32 @@ impl NameIndex {
             start = end;
             key
         })
+    }
+
+    /// The display names of features whose keys have `words` words (1 to 3; none otherwise),
+    /// with their keys: what a phrase of as many words is matched against for did-you-mean.
+    pub fn feature_keys_of_words(&self, words: usize) -> impl Iterator<Item = (&str, &str)> {
+        let by_words = self.feature_keys_by_words.get_or_init(|| {
+            let mut by_words: [Vec<u32>; 4] = Default::default();
+            for (i, ((_, e), key)) in self.display.iter().zip(self.display_keys()).enumerate() {
+                let n = key.split(' ').count();
+                if matches!(e, Entity::Feature(_)) && n <= 3 {
+                    by_words[n].push(u32::try_from(i).unwrap_or(u32::MAX));
+                }
+            }
+            by_words
+        });
+        by_words.get(words).into_iter().flatten().filter_map(move |&i| {
+            let i = i as usize;
+            Some((self.display.get(i)?.0.as_str(), self.display_key(i)))
+        })
+    }
+
+    /// The key of the `i`th display name.
+    fn display_key(&self, i: usize) -> &str {
+        let end = |i: usize| self.display_key_ends.get(i).map_or(0, |&e| e as usize);
+        let start = if i == 0 { 0 } else { end(i - 1) };
+        self.display_keys.get(start..end(i)).unwrap_or("")
     }
 
     /// The folded key of a name: its words, without function words (for did-you-mean).

@@ -172,6 +172,7 @@ fn load_checked_indexed(
         files: &files,
         broken_ids: rustc_hash::FxHashSet::default(),
         syntax_errors: false,
+        cites_made: 0,
     };
     // Files parse independently: a large base is parsed on every core (each part with its own
     // loader, whose findings are then merged); the shipped one, small, on this thread.
@@ -199,6 +200,7 @@ fn load_checked_indexed(
                             files,
                             broken_ids: rustc_hash::FxHashSet::default(),
                             syntax_errors: false,
+                            cites_made: 0,
                         };
                         let docs: Vec<(usize, raw::Document)> = (part..files.len())
                             .step_by(threads)
@@ -252,6 +254,8 @@ struct Loader<'f> {
     /// Whether some file is not valid TOML: then cross-references are not checked, since
     /// every entry of that file would look missing.
     syntax_errors: bool,
+    /// How many citations have been made: the next one's [`Cite::ix`].
+    cites_made: u32,
 }
 
 /// One entry of an array and the file it came from.
@@ -921,8 +925,11 @@ impl Loader<'_> {
                 if c.quote.trim().is_empty() {
                     self.err(file, c.doc.span(), "a citation with an empty quote");
                 }
+                let doc = self.resolve(file, &c.doc, "source", sources)?;
+                self.cites_made += 1;
                 Some(Cite {
-                    doc: self.resolve(file, &c.doc, "source", sources)?,
+                    ix: self.cites_made - 1,
+                    doc,
                     section: c.section.clone(),
                     quote: c.quote.clone(),
                     english: c.english.clone(),

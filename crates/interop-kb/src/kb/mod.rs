@@ -56,6 +56,9 @@ impl Names {
 /// A citation: document, section and the original words.
 #[derive(Debug, Clone, serde::Serialize, serde::Deserialize)]
 pub struct Cite {
+    /// Which citation of the base this is (they are numbered from 0 as the base is loaded):
+    /// what a view that renders each citation once and keeps it knows it by.
+    pub ix: u32,
     pub doc: SourceIx,
     pub section: String,
     pub quote: String,
