@@ -259,3 +259,32 @@ fn every_dated_fact_applies_from_its_date_and_not_the_day_before() {
     }
     assert!(checked >= 6, "only {checked} dated facts");
 }
+
+/// A batch or a shell keeps the verdicts it works out (`engine::Answerer`): a kept verdict is
+/// the one evaluating again gives, for every feature on every product alone in its role, on
+/// the dates the tables changed.
+#[test]
+fn kept_verdicts_are_the_evaluations_verdicts() {
+    let kb = load_embedded().expect("the shipped base loads");
+    let answerer = interop::engine::Answerer::new(&kb);
+    let u = &kb.universe;
+    let mut topologies = vec![u.full()];
+    for (p, product) in kb.products.iter().enumerate() {
+        topologies.push(u.restrict(product.role, [p]));
+    }
+    for date in ["2014-01-01", "2020-01-01", TODAY] {
+        let date: Date = date.parse().expect("a date");
+        for f in 0..kb.features.len() {
+            for t in &topologies {
+                let fresh = interop::engine::evaluate_lean(&kb, f, t, date).verdict;
+                assert_eq!(answerer.verdict(f, t, date), fresh, "{} on {t:?}", kb.features[f].id);
+                assert_eq!(
+                    answerer.verdict(f, t, date),
+                    fresh,
+                    "kept: {} on {t:?}",
+                    kb.features[f].id
+                );
+            }
+        }
+    }
+}

@@ -310,11 +310,17 @@ pub fn answer(kb: &KnowledgeBase, q: &Question, as_of: Date) -> Answer {
 
 /// Answers many questions on one knowledge base (a batch, a shell session), keeping what does
 /// not depend on the question: where each feature works on any topology as of a date, which
-/// the fix search starts from.
+/// the fix search starts from, and the verdicts worked out without explanation (fixes verified,
+/// other readings, listings), which the questions of a batch ask again and again.
 pub struct Answerer<'k> {
     kb: &'k KnowledgeBase,
     everywhere: std::sync::Mutex<std::collections::BTreeMap<(usize, Date), std::sync::Arc<Evaluation>>>,
+    verdicts: std::sync::Mutex<rustc_hash::FxHashMap<(usize, Date, Cube), Verdict>>,
 }
+
+/// At most this many verdicts are kept (a few megabytes); then they are forgotten and kept
+/// again from the next one.
+const KEPT_VERDICTS: usize = 100_000;
 
 impl<'k> Answerer<'k> {
     #[must_use]
@@ -322,6 +328,7 @@ impl<'k> Answerer<'k> {
         Answerer {
             kb,
             everywhere: std::sync::Mutex::default(),
+            verdicts: std::sync::Mutex::default(),
         }
     }
 
@@ -332,7 +339,7 @@ impl<'k> Answerer<'k> {
     }
 
     /// Where `feature` works, on every topology, as of `date` (lean).
-    fn everywhere(&self, feature: usize, date: Date) -> std::sync::Arc<Evaluation> {
+    pub(crate) fn everywhere(&self, feature: usize, date: Date) -> std::sync::Arc<Evaluation> {
         let kb = self.kb;
         // A poisoned lock only means another thread panicked; what it holds is still right.
         self.everywhere
@@ -342,37 +349,53 @@ impl<'k> Answerer<'k> {
             .or_insert_with(|| std::sync::Arc::new(evaluate_lean(kb, feature, &kb.universe.full(), date)))
             .clone()
     }
+
+    /// The verdict on `feature` for `t` as of `date`: [`evaluate_lean`]'s, kept.
+    #[must_use]
+    pub fn verdict(&self, feature: usize, t: &Cube, date: Date) -> Verdict {
+        let key = (feature, date, t.clone());
+        let lock = || self.verdicts.lock().unwrap_or_else(std::sync::PoisonError::into_inner);
+        if let Some(&v) = lock().get(&key) {
+            return v;
+        }
+        let v = evaluate_lean(self.kb, feature, t, date).verdict;
+        let mut kept = lock();
+        if kept.len() >= KEPT_VERDICTS {
+            kept.clear();
+        }
+        kept.insert(key, v);
+        v
+    }
 }
 
 fn answer_with(answerer: &Answerer<'_>, q: &Question, as_of: Date) -> Answer {
     let kb = answerer.kb;
     let all_readings = readings(kb, &q.topology);
-    // Evaluate each reading; the first is preferred.
-    // `lean`: only the verdict is wanted (another reading's), not its explanation.
-    let evaluate_reading = |choice: &[Vec<Entity>], lean: bool| -> (Cube, Vec<(usize, Evaluation)>) {
-        let t = topology(kb, &q.topology, choice);
+    // The features the question asks about on a reading's topology, each once (a feature
+    // named twice, "voicemail via Exchange UM", is answered once).
+    let features_on = |t: &Cube| -> Vec<usize> {
         let mut feats: Vec<usize> = Vec::new();
-        // A feature named twice ("voicemail via Exchange UM") is answered once.
-        for f in features_of(kb, q, &t).into_iter().filter_map(|c| c.first().copied()) {
+        for f in features_of(kb, q, t).into_iter().filter_map(|c| c.first().copied()) {
             if !feats.contains(&f) {
                 feats.push(f);
             }
         }
-        let evals = feats
-            .iter()
-            .map(|&f| {
-                let ev = if lean {
-                    evaluate_lean(kb, f, &t, as_of)
-                } else {
-                    evaluate(kb, f, &t, as_of)
-                };
-                (f, ev)
-            })
-            .collect();
-        (t, evals)
+        feats
+    };
+    // The first reading is preferred, and explained; of the others only the verdict is wanted.
+    let verdict_of_reading = |choice: &[Vec<Entity>]| -> Option<Verdict> {
+        let t = topology(kb, &q.topology, choice);
+        features_on(&t)
+            .into_iter()
+            .map(|f| answerer.verdict(f, &t, as_of))
+            .max()
     };
     let (first_choice, first_labels) = all_readings.first().cloned().unwrap_or_default();
-    let (t, evals) = evaluate_reading(&first_choice, false);
+    let t = topology(kb, &q.topology, &first_choice);
+    let evals: Vec<(usize, Evaluation)> = features_on(&t)
+        .into_iter()
+        .map(|f| (f, evaluate(kb, f, &t, as_of)))
+        .collect();
     let verdict_of = |evals: &[(usize, Evaluation)]| evals.iter().map(|(_, e)| e.verdict).max();
 
     let mut readings_out = Vec::new();
@@ -389,8 +412,7 @@ fn answer_with(answerer: &Answerer<'_>, q: &Question, as_of: Date) -> Answer {
                 if !differs_here || !same_elsewhere {
                     continue;
                 }
-                let (_, ev) = evaluate_reading(choice, true);
-                let v = verdict_of(&ev);
+                let v = verdict_of_reading(choice);
                 if v != mine
                     && let Some(v) = v
                 {
@@ -422,7 +444,7 @@ fn answer_with(answerer: &Answerer<'_>, q: &Question, as_of: Date) -> Answer {
         let others = cands[1..]
             .iter()
             .filter_map(|&f| {
-                let v = evaluate_lean(kb, f, &t, as_of).verdict;
+                let v = answerer.verdict(f, &t, as_of);
                 (v != mine).then(|| (kb.features[f].name.clone(), v))
             })
             .collect();
@@ -469,7 +491,7 @@ fn answer_with(answerer: &Answerer<'_>, q: &Question, as_of: Date) -> Answer {
                 let suggestions = if ev.verdict == Verdict::Yes || !answer.unknown_versions.is_empty() {
                     Vec::new()
                 } else {
-                    suggest::fixes_from(kb, f, &t, as_of, &answerer.everywhere(f, as_of))
+                    suggest::fixes_from(answerer, f, &t, as_of)
                 };
                 let steps = suggest::steps_for(kb, f, &t);
                 let conflicts = kb
@@ -514,7 +536,7 @@ fn answer_with(answerer: &Answerer<'_>, q: &Question, as_of: Date) -> Answer {
             let known = answer.unknown_versions.is_empty();
             for f in 0..kb.features.len() {
                 let v = if known {
-                    evaluate_lean(kb, f, &t, as_of).verdict
+                    answerer.verdict(f, &t, as_of)
                 } else {
                     Verdict::Unknown
                 };
@@ -546,8 +568,8 @@ fn answer_with(answerer: &Answerer<'_>, q: &Question, as_of: Date) -> Answer {
             let t = to;
             answer.topology = t.clone();
             for f in 0..kb.features.len() {
-                answer.before.push(evaluate_lean(kb, f, &from, as_of).verdict);
-                answer.after.push(evaluate_lean(kb, f, &t, as_of).verdict);
+                answer.before.push(answerer.verdict(f, &from, as_of));
+                answer.after.push(answerer.verdict(f, &t, as_of));
             }
             answer.from = Some(from);
             answer.verdict = if answer.unknown_versions.is_empty() {

@@ -12,7 +12,7 @@
 
 use jiff::civil::Date;
 
-use super::eval::{Evaluation, Verdict, evaluate_lean, is_yes};
+use super::eval::{Verdict, is_yes};
 use crate::kb::KnowledgeBase;
 use crate::region::{Cube, Region};
 
@@ -74,24 +74,15 @@ fn preference(kb: &KnowledgeBase, from: &[usize], to: usize) -> (i64, i64) {
 /// cheapest ones that exist.
 #[must_use]
 pub fn fixes(kb: &KnowledgeBase, feature: usize, t: &Cube, date: Date) -> Vec<Fix> {
-    fixes_from(
-        kb,
-        feature,
-        t,
-        date,
-        &evaluate_lean(kb, feature, &kb.universe.full(), date),
-    )
+    fixes_from(&super::Answerer::new(kb), feature, t, date)
 }
 
-/// [`fixes`], given where the feature works on every topology as of the date (`everywhere`,
-/// the lean evaluation on the full universe), which does not depend on the question.
-pub(crate) fn fixes_from(
-    kb: &KnowledgeBase,
-    feature: usize,
-    t: &Cube,
-    date: Date,
-    everywhere: &Evaluation,
-) -> Vec<Fix> {
+/// [`fixes`], by an answerer that keeps where the feature works on every topology as of the
+/// date (the lean evaluation on the full universe, which does not depend on the question) and
+/// the verdicts it has worked out.
+pub(crate) fn fixes_from(answerer: &super::Answerer<'_>, feature: usize, t: &Cube, date: Date) -> Vec<Fix> {
+    let kb = answerer.kb;
+    let everywhere = &*answerer.everywhere(feature, date);
     let u = &kb.universe;
     let involved = kb.involved_roles(feature);
     let roles: Vec<usize> = (0..kb.roles.len()).filter(|&r| involved[r]).collect();
@@ -238,9 +229,7 @@ pub(crate) fn fixes_from(
             // Verified by asking again.
             let verified: Vec<Fix> = found
                 .into_iter()
-                .filter(|(_, t2, _)| {
-                    is_yes(kb, everywhere, t2) && evaluate_lean(kb, feature, t2, date).verdict == Verdict::Yes
-                })
+                .filter(|(_, t2, _)| is_yes(kb, everywhere, t2) && answerer.verdict(feature, t2, date) == Verdict::Yes)
                 .take(MAX_FIXES)
                 .map(|(_, _, f)| f)
                 .collect();

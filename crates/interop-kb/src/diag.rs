@@ -223,7 +223,8 @@ pub fn closest<'a>(word: &str, candidates: impl IntoIterator<Item = &'a str>) ->
     if w.is_empty() {
         return Vec::new();
     }
-    let budget = (w.chars().count() / 3).clamp(1, 3);
+    let n = w.chars().count();
+    let budget = (n / 3).clamp(1, 3);
     let counts = w.is_ascii().then(|| {
         let mut counts = [0i16; 128];
         for b in w.bytes() {
@@ -234,21 +235,27 @@ pub fn closest<'a>(word: &str, candidates: impl IntoIterator<Item = &'a str>) ->
     let mut scored: Vec<(usize, u64, &str)> = candidates
         .into_iter()
         .filter_map(|c| {
-            let lc: std::borrow::Cow<'_, str> = if c.chars().any(char::is_uppercase) {
+            let lc: std::borrow::Cow<'_, str> = if c.is_ascii() {
+                if c.bytes().any(|b| b.is_ascii_uppercase()) {
+                    c.to_ascii_lowercase().into()
+                } else {
+                    c.into()
+                }
+            } else if c.chars().any(char::is_uppercase) {
                 c.to_lowercase().into()
             } else {
                 c.into()
             };
             // Jaro-Winkler cannot reach 0.9 between words of very different lengths: skip the
             // distances then (they cost a table each).
-            let (n, m) = (w.chars().count(), lc.chars().count());
+            let m = lc.chars().count();
             if n.abs_diff(m) > budget.max(n.min(m) / 2) {
                 return None;
             }
             // Most candidates share too few characters with the word to be within reach of
             // either measure: skip the distances then.
             if let Some(counts) = &counts
-                && out_of_reach(counts, n, &lc, budget, w.len() >= 4)
+                && out_of_reach(counts, n, &lc, m, budget, w.len() >= 4)
             {
                 return None;
             }
@@ -275,25 +282,21 @@ pub fn closest<'a>(word: &str, candidates: impl IntoIterator<Item = &'a str>) ->
         .collect()
 }
 
-/// Whether the ASCII candidate `c` is surely neither within `budget` edits of the word of `n`
-/// characters that `counts` counts, nor (when `jaro` counts) at a Jaro-Winkler similarity of
-/// 0.9 or more, by the characters they have in common alone: an edit changes at most one
-/// character that one has and the other lacks (a transposition none), and Jaro matches only
-/// characters both have.
-fn out_of_reach(counts: &[i16; 128], n: usize, c: &str, budget: usize, jaro: bool) -> bool {
-    if !c.is_ascii() {
-        return false;
-    }
+/// Whether the candidate `c` of `m` characters is surely neither within `budget` edits of the
+/// ASCII word of `n` characters that `counts` counts, nor (when `jaro` counts) at a
+/// Jaro-Winkler similarity of 0.9 or more, by the characters they have in common alone: an edit
+/// changes at most one character that one has and the other lacks (a transposition none), and
+/// Jaro matches only characters both have (no other than ASCII ones here).
+fn out_of_reach(counts: &[i16; 128], n: usize, c: &str, m: usize, budget: usize, jaro: bool) -> bool {
     let mut left = *counts;
     let mut common = 0usize;
-    for b in c.bytes() {
+    for b in c.bytes().filter(u8::is_ascii) {
         let k = &mut left[usize::from(b)];
         if *k > 0 {
             *k -= 1;
             common += 1;
         }
     }
-    let m = c.len();
     if n.max(m) - common <= budget {
         return false;
     }
@@ -386,7 +389,7 @@ mod tests {
             "conversation history",
             "history",
         ];
-        for w in words {
+        for w in words.into_iter().filter(|w| w.is_ascii()) {
             let n = w.len();
             let budget = (n / 3).clamp(1, 3);
             let mut counts = [0i16; 128];
@@ -394,7 +397,7 @@ mod tests {
                 counts[usize::from(b)] += 1;
             }
             for c in words {
-                if out_of_reach(&counts, n, c, budget, n >= 4) {
+                if out_of_reach(&counts, n, c, c.chars().count(), budget, n >= 4) {
                     assert!(strsim::osa_distance(w, c) > budget, "{w} / {c}");
                     assert!(n < 4 || strsim::jaro_winkler(w, c) < 0.9, "{w} / {c}");
                 }
