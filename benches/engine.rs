@@ -116,7 +116,7 @@ fn render_json_in_batch(bencher: Bencher) {
     let index = NameIndex::build(&kb);
     let q = query::parse(&kb, &index, QUESTION).expect("reads");
     let a = engine::answer(&kb, &q, jiff::civil::date(2026, 11, 23));
-    let cites = views::answer_json::Cites::default();
+    let cites = views::answer_json::Written::default();
     bencher
         .bench(|| serde_json::to_string(&views::answer_json::AnswerJ(&kb, black_box(&a), Some(&cites))).expect("JSON"));
 }

@@ -613,14 +613,14 @@ fn verdict_outcome(v: Verdict) -> Outcome {
     }
 }
 
-/// Write an answer in `format`; `cites`, kept across a batch, holds the citations already
+/// Write an answer in `format`; `written`, kept across a batch, holds the parts of the base already
 /// written as JSON.
 fn render_answer(
     kb: &KnowledgeBase,
     ctx: &Ctx,
     a: &Answer,
     format: AnswerFormat,
-    cites: Option<&views::answer_json::Cites>,
+    written: Option<&views::answer_json::Written>,
     out: &mut String,
 ) {
     match format {
@@ -634,7 +634,11 @@ fn render_answer(
         }
         AnswerFormat::Md => out.push_str(&views::answer::markdown(kb, a)),
         AnswerFormat::Json => {
-            out.push_str(&serde_json::to_string(&views::answer_json::AnswerJ(kb, a, cites)).unwrap_or_default());
+            // Straight into the output; nothing of an answer that could not be written is left.
+            let start = out.len();
+            if serde_json::to_writer(views::StrWriter(out), &views::answer_json::AnswerJ(kb, a, written)).is_err() {
+                out.truncate(start);
+            }
             out.push('\n');
         }
     }
@@ -688,7 +692,9 @@ fn ask_stdin(
 ) -> Outcome {
     let mut outcome = Outcome::Success;
     let answerer = engine::Answerer::new(kb);
-    let cites = views::answer_json::Cites::default();
+    let written = views::answer_json::Written::default();
+    // Each line's output, streamed before the next line is read (kept, not made anew per line).
+    let mut chunk = String::new();
     let mut stdout = io::stdout().lock();
     let mut bytes = Vec::new();
     let stdin = io::stdin();
@@ -704,7 +710,7 @@ fn ask_stdin(
             }
         }
         line_no += 1;
-        let mut chunk = String::new();
+        chunk.clear();
         // The file name and padding put the line's number in the diagnostic.
         let place = |text: &str| SourceText::line("<stdin>".into(), text.to_owned(), line_no);
         let shift = |mut d: Diagnostic| {
@@ -743,7 +749,7 @@ fn ask_stdin(
         match query::parse(kb, index, line) {
             Ok(q) => {
                 let a = answerer.answer(&q, as_of);
-                render_answer(kb, ctx, &a, format, Some(&cites), &mut chunk);
+                render_answer(kb, ctx, &a, format, Some(&written), &mut chunk);
                 if format != AnswerFormat::Json {
                     chunk.push('\n');
                 }

@@ -49,11 +49,11 @@ macro_rules! object {
     }};
 }
 
-/// What the objects of an answer are written from: the knowledge base, and the citations
+/// What the objects of an answer are written from: the knowledge base, and the parts of it
 /// already written.
 struct Cx<'a> {
     kb: &'a KnowledgeBase,
-    cites: Option<&'a Cites>,
+    written: Option<&'a Written>,
 }
 
 impl std::ops::Deref for Cx<'_> {
@@ -64,34 +64,65 @@ impl std::ops::Deref for Cx<'_> {
     }
 }
 
-/// Each citation of the knowledge base as JSON, written once and then copied: a batch of
-/// answers cites the same few hundred passages over and over, and escaping their quotes was
-/// most of the cost of writing an answer. For one knowledge base ([`Cite::ix`] numbers its
-/// citations).
+/// The parts of the knowledge base an answer writes as they are: citations, prerequisite
+/// steps, limits, conflicts.
+#[derive(Clone, Copy)]
+enum Part {
+    Cite,
+    Step,
+    Limit,
+    Conflict,
+}
+
+/// The parts of the knowledge base that answers write as they are (citations, steps, limits,
+/// conflicts), each written as JSON once and then copied: a batch of answers cites the same
+/// few hundred passages over and over, and escaping their quotes was most of the cost of
+/// writing an answer. For one knowledge base (parts are known by their index in it;
+/// citations by [`Cite::ix`]).
 #[derive(Default)]
-pub struct Cites(Mutex<Vec<Option<Box<RawValue>>>>);
+pub struct Written(Mutex<[Vec<Option<Box<RawValue>>>; 4]>);
+
+impl Cx<'_> {
+    /// Write part `ix` of the knowledge base's `part`s, as `fresh` writes it from the knowledge
+    /// base alone the first time, and as a copy of that after.
+    fn kept<S: Serializer>(
+        &self,
+        written: &Written,
+        part: Part,
+        ix: usize,
+        s: S,
+        fresh: impl FnOnce(&Cx<'_>) -> serde_json::Result<String>,
+    ) -> Result<S::Ok, S::Error> {
+        let mut kept = written.0.lock().unwrap_or_else(PoisonError::into_inner);
+        let slots = &mut kept[part as usize];
+        if let Some(Some(raw)) = slots.get(ix) {
+            return raw.serialize(s);
+        }
+        let alone = Cx {
+            kb: self.kb,
+            written: None,
+        };
+        let raw = fresh(&alone)
+            .and_then(RawValue::from_string)
+            .map_err(S::Error::custom)?;
+        let out = raw.serialize(s);
+        if slots.len() <= ix {
+            slots.resize_with(ix + 1, || None);
+        }
+        slots[ix] = Some(raw);
+        out
+    }
+}
 
 struct CiteJ<'a>(&'a Cx<'a>, &'a Cite);
 
 impl Serialize for CiteJ<'_> {
     fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         let Self(kb, c) = *self;
-        if let Some(cites) = kb.cites {
-            let ix = c.ix as usize;
-            let mut kept = cites.0.lock().unwrap_or_else(PoisonError::into_inner);
-            if let Some(Some(raw)) = kept.get(ix) {
-                return raw.serialize(s);
-            }
-            let alone = Cx { kb: kb.kb, cites: None };
-            let raw = serde_json::to_string(&CiteJ(&alone, c))
-                .and_then(RawValue::from_string)
-                .map_err(S::Error::custom)?;
-            let written = raw.serialize(s);
-            if kept.len() <= ix {
-                kept.resize_with(ix + 1, || None);
-            }
-            kept[ix] = Some(raw);
-            return written;
+        if let Some(written) = kb.written {
+            return kb.kept(written, Part::Cite, c.ix as usize, s, |alone| {
+                serde_json::to_string(&CiteJ(alone, c))
+            });
         }
         let src = &kb.sources[c.doc];
         object!(s;
@@ -240,6 +271,11 @@ struct ConflictJ<'a>(&'a Cx<'a>, usize);
 impl Serialize for ConflictJ<'_> {
     fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         let kb = self.0;
+        if let Some(written) = kb.written {
+            return kb.kept(written, Part::Conflict, self.1, s, |alone| {
+                serde_json::to_string(&ConflictJ(alone, self.1))
+            });
+        }
         let c = &kb.conflicts[self.1];
         object!(s;
             "claims" => Seq(|| c.claims.iter().map(|cl| ClaimJ(kb, cl))),
@@ -262,6 +298,11 @@ struct LimitJ<'a>(&'a Cx<'a>, usize);
 impl Serialize for LimitJ<'_> {
     fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         let kb = self.0;
+        if let Some(written) = kb.written {
+            return kb.kept(written, Part::Limit, self.1, s, |alone| {
+                serde_json::to_string(&LimitJ(alone, self.1))
+            });
+        }
         let l = &kb.limits[self.1];
         object!(s; "sources" => CitesJ(kb, &l.sources), "value" => l.value, "what" => l.what)
     }
@@ -272,6 +313,11 @@ struct StepJ<'a>(&'a Cx<'a>, usize);
 impl Serialize for StepJ<'_> {
     fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         let kb = self.0;
+        if let Some(written) = kb.written {
+            return kb.kept(written, Part::Step, self.1, s, |alone| {
+                serde_json::to_string(&StepJ(alone, self.1))
+            });
+        }
         let st = &kb.steps[self.1];
         object!(s;
             "checks" => st.checks,
@@ -392,7 +438,7 @@ const LISTING_KEYS: [&str; 4] = ["feature", "features", "reasons", "suggestions"
 const DIFF_KEYS: [&str; 5] = ["changes", "feature", "from", "reasons", "suggestions"];
 
 /// An answer, as `interop ask --format json` writes it (`book/src/reference/answer.schema.json`).
-pub struct AnswerJ<'a>(pub &'a KnowledgeBase, pub &'a Answer, pub Option<&'a Cites>);
+pub struct AnswerJ<'a>(pub &'a KnowledgeBase, pub &'a Answer, pub Option<&'a Written>);
 
 impl AnswerJ<'_> {
     /// Every key of this answer, sorted.
@@ -419,8 +465,8 @@ impl AnswerJ<'_> {
 
 impl Serialize for AnswerJ<'_> {
     fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        let Self(kb, a, cites) = *self;
-        let cx = Cx { kb, cites };
+        let Self(kb, a, written) = *self;
+        let cx = Cx { kb, written };
         let kb = &cx;
         let keys = self.keys();
         let first = a.features.first().map(|fa| FeatureJ(kb, fa));
