@@ -241,7 +241,7 @@ pub(crate) fn diff(
         reading: after.reading,
     };
     let a = engine::answer(kb, &q, as_of.unwrap_or_else(today));
-    render_answer(kb, ctx, &a, format, None, out);
+    render_answer(kb, ctx, &a, format, out);
     Outcome::Success
 }
 

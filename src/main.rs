@@ -613,16 +613,7 @@ fn verdict_outcome(v: Verdict) -> Outcome {
     }
 }
 
-/// Write an answer in `format`; `written`, kept across a batch, holds the parts of the base already
-/// written as JSON.
-fn render_answer(
-    kb: &KnowledgeBase,
-    ctx: &Ctx,
-    a: &Answer,
-    format: AnswerFormat,
-    written: Option<&views::answer_json::Written>,
-    out: &mut String,
-) {
+fn render_answer(kb: &KnowledgeBase, ctx: &Ctx, a: &Answer, format: AnswerFormat, out: &mut String) {
     match format {
         AnswerFormat::Text => {
             let style = if ctx.color_out { Style::ansi() } else { Style::plain() };
@@ -634,11 +625,7 @@ fn render_answer(
         }
         AnswerFormat::Md => out.push_str(&views::answer::markdown(kb, a)),
         AnswerFormat::Json => {
-            // Straight into the output; nothing of an answer that could not be written is left.
-            let start = out.len();
-            if serde_json::to_writer(views::StrWriter(out), &views::answer_json::AnswerJ(kb, a, written)).is_err() {
-                out.truncate(start);
-            }
+            out.push_str(&serde_json::to_string(&views::answer_json::AnswerJ(kb, a, None)).unwrap_or_default());
             out.push('\n');
         }
     }
@@ -671,7 +658,7 @@ fn ask(
     match query::parse(kb, index, &text) {
         Ok(q) => {
             let a = engine::answer(kb, &q, as_of);
-            render_answer(kb, ctx, &a, format, None, out);
+            render_answer(kb, ctx, &a, format, out);
             verdict_outcome(a.verdict)
         }
         Err(d) => {
@@ -693,15 +680,23 @@ fn ask_stdin(
     let mut outcome = Outcome::Success;
     let answerer = engine::Answerer::new(kb);
     let written = views::answer_json::Written::default();
-    // Each line's output, streamed before the next line is read (kept, not made anew per line).
-    let mut chunk = String::new();
-    let mut stdout = io::stdout().lock();
+    // Each line's output, written whole before the next line is read (kept, not made anew per
+    // line); a text answer is made in `text` first.
+    let mut chunk: Vec<u8> = Vec::new();
+    let mut text = String::new();
+    // Buffered both ways; the answers written so far are flushed before a read that could wait
+    // (whoever sends the questions one by one gets each answer), and before a problem goes to
+    // stderr (the two streams stay in order).
+    let mut stdout = io::BufWriter::with_capacity(1 << 16, io::stdout().lock());
+    let mut stdin = io::BufReader::with_capacity(1 << 16, io::stdin().lock());
     let mut bytes = Vec::new();
-    let stdin = io::stdin();
     let mut line_no = 0;
     loop {
         bytes.clear();
-        match std::io::BufRead::read_until(&mut stdin.lock(), b'\n', &mut bytes) {
+        if !stdin.buffer().contains(&b'\n') && stdout.flush().is_err() {
+            return outcome;
+        }
+        match std::io::BufRead::read_until(&mut stdin, b'\n', &mut bytes) {
             Ok(0) => break,
             Ok(_) => {}
             Err(e) => {
@@ -718,13 +713,14 @@ fn ask_stdin(
             d
         };
         // A bad line: its problem on stderr, and in JSON mode its place in the answers.
-        let bad_line = |question: &str, d: Diagnostic, file: &SourceText, chunk: &mut String| {
+        let mut bad_line = |question: &str, d: Diagnostic, file: &SourceText, chunk: &mut Vec<u8>| {
             let files = std::slice::from_ref(file);
             if format == AnswerFormat::Json {
                 let v = serde_json::json!({ "schema": views::ERROR_SCHEMA, "question": question, "line": line_no, "error": d.to_json(files) });
-                chunk.push_str(&serde_json::to_string(&v).unwrap_or_default());
-                chunk.push('\n');
+                chunk.extend_from_slice(serde_json::to_string(&v).unwrap_or_default().as_bytes());
+                chunk.push(b'\n');
             }
+            let _ = stdout.flush();
             report(ctx, files, &[d]);
         };
         let Ok(input) = std::str::from_utf8(&bytes) else {
@@ -737,7 +733,7 @@ fn ask_stdin(
             );
             bad_line(&valid, d, &place(&valid), &mut chunk);
             outcome = Outcome::BadInput;
-            if stdout.write_all(chunk.as_bytes()).is_err() {
+            if stdout.write_all(&chunk).is_err() {
                 return outcome;
             }
             continue;
@@ -749,9 +745,19 @@ fn ask_stdin(
         match query::parse(kb, index, line) {
             Ok(q) => {
                 let a = answerer.answer(&q, as_of);
-                render_answer(kb, ctx, &a, format, Some(&written), &mut chunk);
-                if format != AnswerFormat::Json {
-                    chunk.push('\n');
+                if format == AnswerFormat::Json {
+                    // Straight into the line's output; nothing is left of an answer that could
+                    // not be written.
+                    let json = views::answer_json::AnswerJ(kb, &a, Some(&written));
+                    if serde_json::to_writer(&mut chunk, &json).is_err() {
+                        chunk.clear();
+                    }
+                    chunk.push(b'\n');
+                } else {
+                    text.clear();
+                    render_answer(kb, ctx, &a, format, &mut text);
+                    chunk.extend_from_slice(text.as_bytes());
+                    chunk.push(b'\n');
                 }
             }
             Err(d) => {
@@ -760,7 +766,7 @@ fn ask_stdin(
             }
         }
         // Stream the answers: a long batch is not held in memory.
-        if let Err(e) = stdout.write_all(chunk.as_bytes()) {
+        if let Err(e) = stdout.write_all(&chunk) {
             if e.kind() == io::ErrorKind::BrokenPipe {
                 return outcome;
             }

@@ -64,19 +64,3 @@ pub fn table(width: u16) -> comfy_table::Table {
         .set_width(width);
     t
 }
-
-/// Writes what a serializer writes onto the end of a `String`, with no buffer between: JSON
-/// is written in pieces that are text each (a piece that is not is an error).
-pub struct StrWriter<'a>(pub &'a mut String);
-
-impl std::io::Write for StrWriter<'_> {
-    fn write(&mut self, buf: &[u8]) -> std::io::Result<usize> {
-        let text = std::str::from_utf8(buf).map_err(|e| std::io::Error::new(std::io::ErrorKind::InvalidData, e))?;
-        self.0.push_str(text);
-        Ok(buf.len())
-    }
-
-    fn flush(&mut self) -> std::io::Result<()> {
-        Ok(())
-    }
-}
