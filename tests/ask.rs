@@ -534,3 +534,60 @@ fn a_batch_answers_each_question_as_it_is_answered_alone() {
         assert_eq!(alone.stdout.trim_end(), line, "{q}");
     }
 }
+
+/// A program that sends questions one at a time over a pipe and waits for each answer (an
+/// editor integration) gets every answer before it sends the next question: the batch is
+/// buffered, but flushed before it waits for input.
+#[test]
+fn a_batch_answers_each_line_before_the_next_arrives() {
+    use std::io::{BufRead, BufReader, Write};
+    use std::process::{Command, Stdio};
+    use std::sync::mpsc;
+    use std::time::Duration;
+
+    let mut child = Command::new(env!("CARGO_BIN_EXE_interop"))
+        .args(["ask", "-", "--format", "json", "--as-of", TODAY])
+        .env("NO_COLOR", "1")
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::null())
+        .spawn()
+        .expect("the interop binary runs");
+    let mut stdin = child.stdin.take().expect("stdin is piped");
+    let stdout = child.stdout.take().expect("stdout is piped");
+    let (tx, rx) = mpsc::channel();
+    std::thread::spawn(move || {
+        for line in BufReader::new(stdout).lines() {
+            if tx.send(line.expect("stdout is UTF-8")).is_err() {
+                break;
+            }
+        }
+    });
+    for (question, verdict) in [
+        (
+            "does high-resolution photo work with Exchange 2010 and Lync 2010?",
+            "no",
+        ),
+        ("does blorp work with Exchange 2013?", ""),
+        ("UCS with Exchange 2013 and SfB Server 2015", "conditional"),
+    ] {
+        writeln!(stdin, "{question}").expect("the question is sent");
+        stdin.flush().expect("the question is sent");
+        let line = rx
+            .recv_timeout(Duration::from_secs(60))
+            .unwrap_or_else(|e| panic!("no answer to `{question}` while stdin is still open: {e}"));
+        let v: Value = serde_json::from_str(&line).expect("a JSON line");
+        assert_eq!(v["question"], question);
+        if verdict.is_empty() {
+            assert!(v["error"].is_object(), "{line}");
+        } else {
+            assert_eq!(v["verdict"], verdict, "{line}");
+        }
+    }
+    drop(stdin);
+    assert_eq!(
+        child.wait().expect("interop finishes").code(),
+        Some(2),
+        "a rejected line makes it exit 2"
+    );
+}
