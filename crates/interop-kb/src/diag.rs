@@ -219,6 +219,13 @@ pub fn line_col(text: &str, offset: usize) -> (usize, usize) {
 /// of the length) or very similar by Jaro-Winkler.
 #[must_use]
 pub fn closest<'a>(word: &str, candidates: impl IntoIterator<Item = &'a str>) -> Vec<&'a str> {
+    closest_sized(word, candidates.into_iter().map(|c| (c, c.chars().count())))
+}
+
+/// [`closest`], among candidates given with how many characters they have (a vocabulary that
+/// keeps it need not count them at every question).
+#[must_use]
+pub fn closest_sized<'a>(word: &str, candidates: impl IntoIterator<Item = (&'a str, usize)>) -> Vec<&'a str> {
     let w = word.to_lowercase();
     if w.is_empty() {
         return Vec::new();
@@ -234,7 +241,14 @@ pub fn closest<'a>(word: &str, candidates: impl IntoIterator<Item = &'a str>) ->
     });
     let mut scored: Vec<(usize, u64, &str)> = candidates
         .into_iter()
-        .filter_map(|c| {
+        .filter_map(|(c, chars)| {
+            // Jaro-Winkler cannot reach 0.9 between words of very different lengths: skip the
+            // distances then (they cost a table each).
+            let too_far = |m: usize| n.abs_diff(m) > budget.max(n.min(m) / 2);
+            // (Lowercase ASCII has as many characters.)
+            if too_far(chars) && c.is_ascii() {
+                return None;
+            }
             let lc: std::borrow::Cow<'_, str> = if c.is_ascii() {
                 if c.bytes().any(|b| b.is_ascii_uppercase()) {
                     c.to_ascii_lowercase().into()
@@ -246,10 +260,12 @@ pub fn closest<'a>(word: &str, candidates: impl IntoIterator<Item = &'a str>) ->
             } else {
                 c.into()
             };
-            // Jaro-Winkler cannot reach 0.9 between words of very different lengths: skip the
-            // distances then (they cost a table each).
-            let m = lc.chars().count();
-            if n.abs_diff(m) > budget.max(n.min(m) / 2) {
+            let m = if matches!(lc, std::borrow::Cow::Borrowed(_)) {
+                chars
+            } else {
+                lc.chars().count()
+            };
+            if too_far(m) {
                 return None;
             }
             // Most candidates share too few characters with the word to be within reach of

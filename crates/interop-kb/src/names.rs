@@ -251,7 +251,7 @@ pub struct NameIndex {
     /// into `display`: what a phrase of as many words of a rejected question is matched
     /// against, made on the first rejected question.
     #[serde(skip)]
-    feature_keys_by_words: std::sync::OnceLock<[Vec<u32>; 4]>,
+    feature_keys_by_words: std::sync::OnceLock<[Vec<(u32, u32)>; 4]>,
     /// The terms a name of the topology stands for among the words of features.
     entity_terms: HashMap<Entity, Vec<Term>>,
     /// While building: each word, stemmed once in each language (English, French, Chinese).
@@ -1122,22 +1122,28 @@ impl NameIndex {
     }
 
     /// The display names of features whose keys have `words` words (1 to 3; none otherwise),
-    /// with their keys: what a phrase of as many words is matched against for did-you-mean.
-    pub fn feature_keys_of_words(&self, words: usize) -> impl Iterator<Item = (&str, &str)> {
+    /// with their keys and how many characters those have: what a phrase of as many words is
+    /// matched against for did-you-mean.
+    pub fn feature_keys_of_words(&self, words: usize) -> impl Iterator<Item = (&str, &str, usize)> {
         let by_words = self.feature_keys_by_words.get_or_init(|| {
-            let mut by_words: [Vec<u32>; 4] = Default::default();
+            let mut by_words: [Vec<(u32, u32)>; 4] = Default::default();
             for (i, ((_, e), key)) in self.display.iter().zip(self.display_keys()).enumerate() {
                 let n = key.split(' ').count();
                 if matches!(e, Entity::Feature(_)) && n <= 3 {
-                    by_words[n].push(u32::try_from(i).unwrap_or(u32::MAX));
+                    let chars = u32::try_from(key.chars().count()).unwrap_or(u32::MAX);
+                    by_words[n].push((u32::try_from(i).unwrap_or(u32::MAX), chars));
                 }
             }
             by_words
         });
-        by_words.get(words).into_iter().flatten().filter_map(move |&i| {
-            let i = i as usize;
-            Some((self.display.get(i)?.0.as_str(), self.display_key(i)))
-        })
+        by_words
+            .get(words)
+            .into_iter()
+            .flatten()
+            .filter_map(move |&(i, chars)| {
+                let i = i as usize;
+                Some((self.display.get(i)?.0.as_str(), self.display_key(i), chars as usize))
+            })
     }
 
     /// The key of the `i`th display name.
