@@ -440,26 +440,40 @@ const DIFF_KEYS: [&str; 5] = ["changes", "feature", "from", "reasons", "suggesti
 /// An answer, as `interop ask --format json` writes it (`book/src/reference/answer.schema.json`).
 pub struct AnswerJ<'a>(pub &'a KnowledgeBase, pub &'a Answer, pub Option<&'a Written>);
 
-impl AnswerJ<'_> {
-    /// Every key of this answer, sorted.
-    fn keys(&self) -> Vec<&'static str> {
-        let a = self.1;
-        let mut keys: Vec<&'static str> = COMMON_KEYS.to_vec();
-        keys.push("verdict");
-        match a.kind {
-            Kind::Check | Kind::Why | Kind::Needs => {
-                if !a.features.is_empty() {
-                    keys.extend(FEATURE_KEYS.iter().filter(|k| **k != "verdict"));
-                }
-                if a.features.len() > 1 {
-                    keys.push("answers");
-                }
+/// The shapes of an answer: about no feature, one, several; a listing; a diff.
+const SHAPES: usize = 5;
+
+/// Every key of an answer of `shape` (one of [`SHAPES`]), sorted.
+fn key_list(shape: usize) -> Vec<&'static str> {
+    let mut keys: Vec<&'static str> = COMMON_KEYS.to_vec();
+    keys.push("verdict");
+    match shape {
+        0..=2 => {
+            if shape > 0 {
+                keys.extend(FEATURE_KEYS.iter().filter(|k| **k != "verdict"));
             }
-            Kind::WhatWorks | Kind::WhatFails => keys.extend(LISTING_KEYS),
-            Kind::Diff => keys.extend(DIFF_KEYS),
+            if shape > 1 {
+                keys.push("answers");
+            }
         }
-        keys.sort_unstable();
-        keys
+        3 => keys.extend(LISTING_KEYS),
+        _ => keys.extend(DIFF_KEYS),
+    }
+    keys.sort_unstable();
+    keys
+}
+
+impl AnswerJ<'_> {
+    /// Every key of this answer, sorted (each shape's list made once).
+    fn keys(&self) -> &'static [&'static str] {
+        static LISTS: std::sync::OnceLock<[Vec<&'static str>; SHAPES]> = std::sync::OnceLock::new();
+        let a = self.1;
+        let shape = match a.kind {
+            Kind::Check | Kind::Why | Kind::Needs => a.features.len().min(2),
+            Kind::WhatWorks | Kind::WhatFails => 3,
+            Kind::Diff => 4,
+        };
+        &LISTS.get_or_init(|| std::array::from_fn(key_list))[shape]
     }
 }
 
@@ -471,7 +485,7 @@ impl Serialize for AnswerJ<'_> {
         let keys = self.keys();
         let first = a.features.first().map(|fa| FeatureJ(kb, fa));
         let mut m = s.serialize_map(Some(keys.len()))?;
-        for key in keys {
+        for &key in keys {
             match key {
                 "as_of" => m.serialize_entry(key, &Disp(a.as_of))?,
                 "kind" => m.serialize_entry(key, &a.kind)?,
