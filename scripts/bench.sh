@@ -45,11 +45,28 @@ qs = ["does high-resolution photo work with Exchange 2010 and Lync 2010?",
       "does blorp work with Exchange 2013?"]
 open(sys.argv[1], "w").write("".join(random.choice(qs) + "\n" for _ in range(20000)))
 PY
+# And every question of the paraphrase corpus and the question files, once each (1,300 distinct
+# questions, some rejected by design).
+python3 - "$tmp/distinct.txt" <<'PY'
+import glob, sys
+out = []
+for f in sorted(glob.glob("tests/paraphrases/*.txt")):
+    for line in open(f, encoding="utf-8"):
+        if line.strip() and not line.startswith("#") and line.count("|") >= 2:
+            out.append(line.split("|", 2)[2].strip())
+for f in sorted(glob.glob("tests/questions/*.txt")):
+    for line in open(f, encoding="utf-8"):
+        if line.strip() and not line.startswith("#"):
+            out.append(line.split(" => ")[0].strip())
+open(sys.argv[1], "w", encoding="utf-8").write("".join(q + "\n" for q in out))
+PY
+distinct=$(wc -l <"$tmp/distinct.txt")
 for format in text json; do
-    start=$(date +%s.%N)
-    "$bin" ask - --format "$format" <"$tmp/batch.txt" >/dev/null 2>&1 || true
-    end=$(date +%s.%N)
-    echo "$format: $(python3 -c "print(round(20000 / ($end - $start)))") questions/s"
+    hyperfine --warmup 2 --runs 10 -i --style none --export-json "$tmp/batch.json" \
+        "$bin ask - --format $format < $tmp/batch.txt" \
+        "$bin ask - --format $format < $tmp/distinct.txt" >/dev/null 2>&1
+    jq -r --arg format "$format" --argjson distinct "$distinct" '
+        "\($format): \(20000 / .results[0].median | round) questions/s (the mix), \($distinct / .results[1].median | round) questions/s (\($distinct) distinct questions); medians of 10 runs"' "$tmp/batch.json"
 done
 
 echo "== scale: load (fully checked) and answer, per synthetic size (medians of 5 runs)"

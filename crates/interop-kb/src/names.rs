@@ -209,6 +209,11 @@ pub struct NameIndex {
     /// questions recur.
     #[serde(skip)]
     latin_terms: std::sync::Mutex<HashMap<String, Terms>>,
+    /// The typo correction of each word a question has had, as a word of a name (`false`) or
+    /// of a synonym read only as written (`true`): looking one up compares the word with the
+    /// whole vocabulary, and the words of questions recur.
+    #[serde(skip)]
+    corrections: std::sync::Mutex<HashMap<(bool, String), Option<String>>>,
     terms: HashMap<String, Term>,
     /// Each term's text, by term.
     term_text: Vec<String>,
@@ -348,6 +353,7 @@ impl NameIndex {
 
         let mut idx = NameIndex {
             latin_terms: std::sync::Mutex::default(),
+            corrections: std::sync::Mutex::default(),
             stems: Stems::default(),
             terms: HashMap::default(),
             term_text: Vec::new(),
@@ -856,7 +862,7 @@ impl NameIndex {
                 && !stop::is_stop(w)
                 && word.exact.is_none()
                 && !self.surfaces.contains_key(w.as_str())
-                && let Some(fixed) = closest_word(w, self.exact.iter().map(|(s, &t)| (s.as_str(), t)))
+                && let Some(fixed) = self.kept_correction(true, w)
             {
                 word.exact = self.exact_synonym(&fixed);
                 word.corrected_from = Some(w.clone());
@@ -897,7 +903,7 @@ impl NameIndex {
                     i += 1;
                     continue;
                 }
-                if let Some(fixed) = self.correction(w) {
+                if let Some(fixed) = self.kept_correction(false, w) {
                     word.terms = self.terms_of(&fixed, WordKind::Latin);
                     word.exact = self.exact_synonym(&fixed);
                     word.corrected_from = Some(w.clone());
@@ -943,6 +949,31 @@ impl NameIndex {
     pub fn synonym_at(&self, words: &[Word], at: usize) -> Option<(usize, Term)> {
         self.walk(&self.synonyms, words, at)
             .and_then(|(end, c)| c.first().map(|&c| (end, c)))
+    }
+
+    /// The correction of `w` as a word of a synonym read only as written (`exact`) or of a
+    /// name ([`NameIndex::correction`]), looked up once per word.
+    fn kept_correction(&self, exact: bool, w: &str) -> Option<String> {
+        let lock = || {
+            self.corrections
+                .lock()
+                .unwrap_or_else(std::sync::PoisonError::into_inner)
+        };
+        let key = (exact, w.to_owned());
+        if let Some(c) = lock().get(&key) {
+            return c.clone();
+        }
+        let c = if exact {
+            closest_word(w, self.exact.iter().map(|(s, &t)| (s.as_str(), t)))
+        } else {
+            self.correction(w)
+        };
+        let mut kept = lock();
+        // Bounded: a long batch of unusual words does not grow it without end.
+        if kept.len() < 50_000 {
+            kept.insert(key, c.clone());
+        }
+        c
     }
 
     /// The one word of a name that a word is a typo of, if there is exactly one.
