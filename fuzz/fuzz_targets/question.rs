@@ -28,8 +28,13 @@ fuzz_target!(|data: &[u8]| {
             let _ = views::answer::short(kb, &a, &style);
             let _ = views::answer::text(kb, &a, &style);
             let _ = views::answer::markdown(kb, &a);
-            let json = serde_json::to_string(&views::answer_json::AnswerJ(kb, &a)).expect("JSON");
+            let json = serde_json::to_string(&views::answer_json::AnswerJ(kb, &a, None)).expect("JSON");
             assert!(json.starts_with('{'));
+            // As a batch writes it, with the parts of the base written by earlier inputs: the same.
+            static WRITTEN: OnceLock<views::answer_json::Written> = OnceLock::new();
+            let written = WRITTEN.get_or_init(Default::default);
+            let kept = serde_json::to_string(&views::answer_json::AnswerJ(kb, &a, Some(written))).expect("JSON");
+            assert_eq!(json, kept);
         }
         Err(d) => {
             let files = [interop::diag::SourceText::new("<question>".into(), text.to_owned())];
