@@ -12,7 +12,7 @@
 //! compile the shipped data with the very code the binary runs ([`embedded`]); it is re-exported
 //! here under the same names.
 
-pub use interop_kb::{compiled, diag, expr, graph, kb, names, region, text};
+pub use interop_kb::{compiled, diag, expr, graph, kb, memo, names, region, text};
 
 pub mod embedded;
 pub mod engine;

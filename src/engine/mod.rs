@@ -315,12 +315,9 @@ pub fn answer(kb: &KnowledgeBase, q: &Question, as_of: Date) -> Answer {
 pub struct Answerer<'k> {
     kb: &'k KnowledgeBase,
     everywhere: std::sync::Mutex<std::collections::BTreeMap<(usize, Date), std::sync::Arc<Evaluation>>>,
-    verdicts: std::sync::Mutex<rustc_hash::FxHashMap<(usize, Date, Cube), Verdict>>,
+    /// At most 100,000 (a few megabytes).
+    verdicts: crate::memo::Memo<(usize, Date, Cube), Verdict, 100_000>,
 }
-
-/// At most this many verdicts are kept (a few megabytes); then they are forgotten and kept
-/// again from the next one.
-const KEPT_VERDICTS: usize = 100_000;
 
 impl<'k> Answerer<'k> {
     #[must_use]
@@ -328,7 +325,7 @@ impl<'k> Answerer<'k> {
         Answerer {
             kb,
             everywhere: std::sync::Mutex::default(),
-            verdicts: std::sync::Mutex::default(),
+            verdicts: crate::memo::Memo::default(),
         }
     }
 
@@ -353,18 +350,9 @@ impl<'k> Answerer<'k> {
     /// The verdict on `feature` for `t` as of `date`: [`evaluate_lean`]'s, kept.
     #[must_use]
     pub fn verdict(&self, feature: usize, t: &Cube, date: Date) -> Verdict {
-        let key = (feature, date, t.clone());
-        let lock = || self.verdicts.lock().unwrap_or_else(std::sync::PoisonError::into_inner);
-        if let Some(&v) = lock().get(&key) {
-            return v;
-        }
-        let v = evaluate_lean(self.kb, feature, t, date).verdict;
-        let mut kept = lock();
-        if kept.len() >= KEPT_VERDICTS {
-            kept.clear();
-        }
-        kept.insert(key, v);
-        v
+        self.verdicts.get_or_insert_with(&(feature, date, t.clone()), || {
+            evaluate_lean(self.kb, feature, t, date).verdict
+        })
     }
 }
 

@@ -12,6 +12,7 @@ pub mod diag;
 pub mod expr;
 pub mod graph;
 pub mod kb;
+pub mod memo;
 pub mod names;
 pub mod region;
 pub mod text;

@@ -16,6 +16,7 @@ use std::ops::Range;
 use aho_corasick::{AhoCorasick, MatchKind};
 
 use crate::kb::KnowledgeBase;
+use crate::memo::Memo;
 use crate::text::lex::{self, Kind};
 use crate::text::{Lang, Stems, fold, stop};
 
@@ -208,12 +209,14 @@ pub struct NameIndex {
     /// word in two languages costs more than the rest of reading it, and the words of
     /// questions recur.
     #[serde(skip)]
-    latin_terms: std::sync::Mutex<HashMap<String, Terms>>,
-    /// The typo correction of each word a question has had, as a word of a name (`false`) or
-    /// of a synonym read only as written (`true`): looking one up compares the word with the
-    /// whole vocabulary, and the words of questions recur.
+    latin_terms: Memo<String, Terms, 50_000>,
+    /// The typo correction of each word a question has had, as a word of a name and as a word
+    /// of a synonym read only as written: looking one up compares the word with the whole
+    /// vocabulary, and the words of questions recur.
     #[serde(skip)]
-    corrections: std::sync::Mutex<HashMap<(bool, String), Option<String>>>,
+    corrections: Memo<String, Option<String>, 50_000>,
+    #[serde(skip)]
+    exact_corrections: Memo<String, Option<String>, 50_000>,
     terms: HashMap<String, Term>,
     /// Each term's text, by term.
     term_text: Vec<String>,
@@ -352,8 +355,9 @@ impl NameIndex {
         let han_words: Vec<String> = stop::HAN.iter().map(|w| (*w).to_owned()).collect();
 
         let mut idx = NameIndex {
-            latin_terms: std::sync::Mutex::default(),
-            corrections: std::sync::Mutex::default(),
+            latin_terms: Memo::default(),
+            corrections: Memo::default(),
+            exact_corrections: Memo::default(),
             stems: Stems::default(),
             terms: HashMap::default(),
             term_text: Vec::new(),
@@ -790,20 +794,8 @@ impl NameIndex {
         if kind != WordKind::Latin {
             return self.terms_of_uncached(w, kind);
         }
-        // A poisoned lock only means another thread panicked; the map is still right.
-        let mut seen = self
-            .latin_terms
-            .lock()
-            .unwrap_or_else(std::sync::PoisonError::into_inner);
-        if let Some(&t) = seen.get(w) {
-            return t;
-        }
-        let t = self.terms_of_uncached(w, kind);
-        // Bounded: a long batch of unusual words does not grow it without end.
-        if seen.len() < 50_000 {
-            seen.insert(w.to_owned(), t);
-        }
-        t
+        self.latin_terms
+            .get_or_insert_with(w, || self.terms_of_uncached(w, kind))
     }
 
     fn terms_of_uncached(&self, w: &str, kind: WordKind) -> Terms {
@@ -862,7 +854,9 @@ impl NameIndex {
                 && !stop::is_stop(w)
                 && word.exact.is_none()
                 && !self.surfaces.contains_key(w.as_str())
-                && let Some(fixed) = self.kept_correction(true, w)
+                && let Some(fixed) = self
+                    .exact_corrections
+                    .get_or_insert_with(w, || closest_word(w, self.exact.iter().map(|(s, &t)| (s.as_str(), t))))
             {
                 word.exact = self.exact_synonym(&fixed);
                 word.corrected_from = Some(w.clone());
@@ -903,7 +897,7 @@ impl NameIndex {
                     i += 1;
                     continue;
                 }
-                if let Some(fixed) = self.kept_correction(false, w) {
+                if let Some(fixed) = self.corrections.get_or_insert_with(w, || self.correction(w)) {
                     word.terms = self.terms_of(&fixed, WordKind::Latin);
                     word.exact = self.exact_synonym(&fixed);
                     word.corrected_from = Some(w.clone());
@@ -949,31 +943,6 @@ impl NameIndex {
     pub fn synonym_at(&self, words: &[Word], at: usize) -> Option<(usize, Term)> {
         self.walk(&self.synonyms, words, at)
             .and_then(|(end, c)| c.first().map(|&c| (end, c)))
-    }
-
-    /// The correction of `w` as a word of a synonym read only as written (`exact`) or of a
-    /// name ([`NameIndex::correction`]), looked up once per word.
-    fn kept_correction(&self, exact: bool, w: &str) -> Option<String> {
-        let lock = || {
-            self.corrections
-                .lock()
-                .unwrap_or_else(std::sync::PoisonError::into_inner)
-        };
-        let key = (exact, w.to_owned());
-        if let Some(c) = lock().get(&key) {
-            return c.clone();
-        }
-        let c = if exact {
-            closest_word(w, self.exact.iter().map(|(s, &t)| (s.as_str(), t)))
-        } else {
-            self.correction(w)
-        };
-        let mut kept = lock();
-        // Bounded: a long batch of unusual words does not grow it without end.
-        if kept.len() < 50_000 {
-            kept.insert(key, c.clone());
-        }
-        c
     }
 
     /// The one word of a name that a word is a typo of, if there is exactly one.
@@ -1142,14 +1111,7 @@ impl NameIndex {
 
     /// The keys of the display names ([`NameIndex::key`]), in their order.
     pub fn display_keys(&self) -> impl Iterator<Item = &str> {
-        let text = self.display_keys.as_str();
-        let mut start = 0usize;
-        self.display_key_ends.iter().map(move |&end| {
-            let end = (end as usize).min(text.len());
-            let key = text.get(start..end).unwrap_or("");
-            start = end;
-            key
-        })
+        (0..self.display_key_ends.len()).map(|i| self.display_key(i))
     }
 
     /// The display names of features whose keys have `words` words (1 to 3; none otherwise),
@@ -1179,7 +1141,11 @@ impl NameIndex {
 
     /// The key of the `i`th display name.
     fn display_key(&self, i: usize) -> &str {
-        let end = |i: usize| self.display_key_ends.get(i).map_or(0, |&e| e as usize);
+        let end = |i: usize| {
+            self.display_key_ends
+                .get(i)
+                .map_or(0, |&e| (e as usize).min(self.display_keys.len()))
+        };
         let start = if i == 0 { 0 } else { end(i - 1) };
         self.display_keys.get(start..end(i)).unwrap_or("")
     }
