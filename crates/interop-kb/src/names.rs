@@ -544,13 +544,17 @@ impl NameIndex {
         }
         // Weights: how many features have each term.
         let n_terms = idx.term_text.len();
-        let mut features_with: Vec<Vec<usize>> = vec![Vec::new(); n_terms];
+        // The names come feature by feature (in the order of the features), so a feature is
+        // counted under a term when it is not the last one counted there.
+        debug_assert!(idx.feature_names.windows(2).all(|w| w[0].feature <= w[1].feature));
+        let mut features_with: Vec<u32> = vec![0; n_terms];
         idx.by_term = vec![Vec::new(); n_terms];
+        let mut last: Vec<usize> = vec![usize::MAX; n_terms];
         for (i, name) in idx.feature_names.iter().enumerate() {
             for &t in &name.terms {
-                let fs = &mut features_with[t as usize];
-                if !fs.contains(&name.feature) {
-                    fs.push(name.feature);
+                if last[t as usize] != name.feature {
+                    last[t as usize] = name.feature;
+                    features_with[t as usize] += 1;
                 }
                 idx.by_term[t as usize].push(i);
             }
@@ -561,7 +565,7 @@ impl NameIndex {
         {
             idx.weights = features_with
                 .iter()
-                .map(|fs| (1.0 + n_features / fs.len().max(1) as f32).ln())
+                .map(|&n| (1.0 + n_features / n.max(1) as f32).ln())
                 .collect();
         }
         let weights = std::mem::take(&mut idx.weights);

@@ -1075,7 +1075,7 @@ fn coverage(kb: &KnowledgeBase, products: &[At<&raw::Product>]) -> Vec<Diagnosti
     };
     let columns_of = |ts: &[&Table]| -> Vec<usize> { ts.iter().flat_map(|t| t.columns.iter().copied()).collect() };
     let current_columns = columns_of(&tables);
-    let in_columns = named(&mut current_columns.iter().map(|&d| &kb.deployments[d].when.region));
+    let in_columns = named(&mut current_columns.iter().map(|&d| &*kb.deployments[d].when.region));
     let restricts = |region: &Region, role: usize| region.cubes().iter().any(|c| !u.is_free(c, role));
     let divided: Vec<bool> = (0..kb.roles.len())
         .map(|role| {
@@ -1094,7 +1094,7 @@ fn coverage(kb: &KnowledgeBase, products: &[At<&raw::Product>]) -> Vec<Diagnosti
     // The features some statement answers with each product.
     let mut stated: Vec<Vec<usize>> = vec![Vec::new(); n];
     for st in &kb.statements {
-        for p in named(&mut std::iter::once(&st.when.region)).ones() {
+        for p in named(&mut std::iter::once(&*st.when.region)).ones() {
             stated[p].push(st.feature);
         }
     }
@@ -1105,7 +1105,7 @@ fn coverage(kb: &KnowledgeBase, products: &[At<&raw::Product>]) -> Vec<Diagnosti
         &mut kb
             .rules
             .iter()
-            .flat_map(|r| std::iter::once(&r.requires.region).chain(r.when.as_ref().map(|w| &w.region))),
+            .flat_map(|r| std::iter::once(&*r.requires.region).chain(r.when.as_ref().map(|w| &*w.region))),
     );
     spoken.union_with(&in_columns);
     for r in &kb.rules {

@@ -201,7 +201,8 @@ impl Provider {
 pub struct Condition {
     pub text: String,
     pub expr: Expr,
-    pub region: Region,
+    /// Shared by every condition of the same text.
+    pub region: std::sync::Arc<Region>,
 }
 
 #[derive(Debug, Clone, serde::Serialize, serde::Deserialize)]
@@ -469,10 +470,10 @@ impl KnowledgeBase {
                 }
             }
         }
-        regions.extend(self.statements_of(feature).map(|s| &s.when.region));
+        regions.extend(self.statements_of(feature).map(|s| &*s.when.region));
         for r in self.rules_of(feature) {
             regions.push(&r.requires.region);
-            regions.extend(r.when.as_ref().map(|w| &w.region));
+            regions.extend(r.when.as_ref().map(|w| &*w.region));
         }
         let mut involved: Vec<bool> = (0..self.roles.len())
             .map(|role| {

@@ -190,6 +190,7 @@ impl Loader<'_> {
             products: &products_out,
             families: &families_out,
             universe: &universe,
+            compiled: std::cell::RefCell::default(),
         };
 
         let lifecycle_out = self.lifecycle(&raw.lifecycle, &index);

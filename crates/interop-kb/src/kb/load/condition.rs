@@ -64,8 +64,12 @@ impl Loader<'_> {
         }
     }
 
-    /// Parse, check and compile a condition.
+    /// Parse, check and compile a condition. A text already compiled is not again: its names
+    /// were found then, and it means the same wherever it is written.
     pub(super) fn condition(&mut self, file: usize, text: &Str, cx: &CondCx<'_>) -> Option<Condition> {
+        if let Some(done) = cx.compiled.borrow().get(text.get_ref()) {
+            return Some(done.clone());
+        }
         let raw_text = &self.files[file].text;
         let base = text.span().start + quote_width(raw_text, text.span().start);
         let expr = match expr::parse(text.get_ref()) {
@@ -84,11 +88,13 @@ impl Loader<'_> {
             return None;
         }
         let region = cx.compile(&expr);
-        Some(Condition {
+        let done = Condition {
             text: text.get_ref().clone(),
             expr,
-            region,
-        })
+            region: region.into(),
+        };
+        cx.compiled.borrow_mut().insert(done.text.clone(), done.clone());
+        Some(done)
     }
 
     fn check_names(&mut self, file: usize, base: usize, e: &Expr, cx: &CondCx<'_>) {
@@ -176,6 +182,8 @@ pub(super) struct CondCx<'a> {
     pub(super) products: &'a [Product],
     pub(super) families: &'a [Family],
     pub(super) universe: &'a Universe,
+    /// The conditions compiled so far, by their text.
+    pub(super) compiled: std::cell::RefCell<rustc_hash::FxHashMap<String, Condition>>,
 }
 
 impl CondCx<'_> {
@@ -183,7 +191,7 @@ impl CondCx<'_> {
         Condition {
             text: "true".into(),
             expr: Expr::True,
-            region: Region::from_cube(self.universe, self.universe.full()),
+            region: Region::from_cube(self.universe, self.universe.full()).into(),
         }
     }
 
