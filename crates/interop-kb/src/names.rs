@@ -66,6 +66,46 @@ impl Entity {
     }
 }
 
+/// What the vocabulary is built from: the parts of a knowledge base that are named. The
+/// loader builds it from these while it compiles the rest of the base.
+#[derive(Clone, Copy)]
+pub struct Words<'a> {
+    pub features: &'a [crate::kb::Feature],
+    pub products: &'a [crate::kb::Product],
+    pub families: &'a [crate::kb::Family],
+    pub roles: &'a [crate::kb::Role],
+    pub modes: &'a [crate::kb::Mode],
+    pub deployments: &'a [crate::kb::Deployment],
+    pub uncovered: &'a [crate::kb::Uncovered],
+    pub synonyms: &'a [crate::kb::Synonym],
+}
+
+impl<'a> Words<'a> {
+    #[must_use]
+    pub fn of(kb: &'a KnowledgeBase) -> Self {
+        Words {
+            features: &kb.features,
+            products: &kb.products,
+            families: &kb.families,
+            roles: &kb.roles,
+            modes: &kb.modes,
+            deployments: &kb.deployments,
+            uncovered: &kb.uncovered,
+            synonyms: &kb.synonyms,
+        }
+    }
+
+    /// The role a product, family or role names ([`Entity::role`]).
+    fn role_of(&self, e: Entity) -> Option<usize> {
+        match e {
+            Entity::Product(p) => Some(self.products[p].role),
+            Entity::Family(f) => Some(self.families[f].role),
+            Entity::Role(r) => Some(r),
+            Entity::Feature(_) | Entity::Mode(_) | Entity::Deployment(_) | Entity::Uncovered(_) => None,
+        }
+    }
+}
+
 /// The terms a word can be, held inline: at most four (its English stem, its French stem as
 /// written and folded, itself).
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
@@ -297,6 +337,12 @@ fn label_name(label: &str) -> &str {
 impl NameIndex {
     #[must_use]
     pub fn build(kb: &KnowledgeBase) -> Self {
+        Self::build_from(&Words::of(kb))
+    }
+
+    /// The vocabulary of the named parts of a knowledge base.
+    #[must_use]
+    pub fn build_from(kb: &Words<'_>) -> Self {
         // Every name, with what it denotes and its language.
         let mut names: Vec<(Entity, Lang, &str, bool)> = Vec::new();
         for (i, f) in kb.features.iter().enumerate() {
@@ -383,7 +429,7 @@ impl NameIndex {
             content_terms: HashSet::default(),
             product_roles: HashMap::default(),
         };
-        for s in &kb.synonyms {
+        for s in kb.synonyms {
             let concept = idx.intern(&format!("@synonym:{}", s.id));
             for (tag, phrase) in s.words.tagged() {
                 if let Some(word) = phrase.strip_prefix('=') {
@@ -471,7 +517,7 @@ impl NameIndex {
                         .copied()
                         .filter(|e| !matches!(e, Entity::Deployment(_) | Entity::Uncovered(_)))
                         .filter(|e| {
-                            !matches!(e, Entity::Role(r) if es.iter().any(|o| !matches!(o, Entity::Role(_)) && o.role(kb) == Some(*r)))
+                            !matches!(e, Entity::Role(r) if es.iter().any(|o| !matches!(o, Entity::Role(_)) && kb.role_of(*o) == Some(*r)))
                         })
                         .collect();
                     match precise.as_slice() {
@@ -537,7 +583,7 @@ impl NameIndex {
                         .map(|&f| idx.entity_term(kb, Entity::Family(f))),
                 );
             }
-            if let Some(r) = e.role(kb).filter(|_| !matches!(e, Entity::Role(_))) {
+            if let Some(r) = kb.role_of(e).filter(|_| !matches!(e, Entity::Role(_))) {
                 ts.push(idx.entity_term(kb, Entity::Role(r)));
             }
             idx.entity_terms.insert(e, ts);
@@ -680,7 +726,7 @@ impl NameIndex {
     }
 
     /// The term that stands for an entity among the words of features.
-    fn entity_term(&mut self, kb: &KnowledgeBase, e: Entity) -> Term {
+    fn entity_term(&mut self, kb: &Words<'_>, e: Entity) -> Term {
         if let Some(&t) = self.entity_term_of.get(&e) {
             return t;
         }

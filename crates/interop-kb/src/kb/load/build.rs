@@ -185,12 +185,13 @@ impl Loader<'_> {
 
         let role_of: Vec<usize> = products_out.iter().map(|p| p.role).collect();
         let universe = Universe::new(roles_out.len(), &role_of);
+        let compiled = std::cell::RefCell::default();
         let cx = CondCx {
             index: &index,
             products: &products_out,
             families: &families_out,
             universe: &universe,
-            compiled: std::cell::RefCell::default(),
+            compiled: &compiled,
         };
 
         let lifecycle_out = self.lifecycle(&raw.lifecycle, &index);
@@ -201,27 +202,11 @@ impl Loader<'_> {
         let mut tables_out = self.tables(&raw.tables, &index, &raw.deployments);
         let Built { rows: rows_out, row_at } =
             self.rows(&raw, &index, &cx, &mut features_out, &mut tables_out, &deployments_out);
-        let (statements_out, statement_at) = self.statements(&raw.statements, &index, &cx);
-        let rules_out = self.rules(&raw.rules, &index, &cx);
-        let limits_out = self.limits(&raw.limits, &index);
-        let conflicts_out = self.conflicts(&raw.conflicts, &index, &cx);
-        for ((f, r), role) in raw.roles.iter().zip(&roles_out) {
-            if role.products.is_empty() {
-                self.err(*f, r.id.span(), format!("role `{}` has no products", role.id));
-            }
-        }
-
-        let graph = self.graph(
-            &raw,
-            &products_out,
-            &features_out,
-            &rules_out,
-            &steps_out,
-            &conflicts_out,
-        );
         let uncovered_out = self.uncovered(&raw.uncovered, &index);
         let synonyms_out = self.synonyms(&raw.synonyms);
         index.sources.shrink_to_fit();
+        // What the vocabulary reads is there: the rest is added field by field while it is
+        // built on another core.
         let mut kb = KnowledgeBase {
             files: Vec::new(),
             sources: sources_out,
@@ -234,34 +219,69 @@ impl Loader<'_> {
             deployments: deployments_out,
             tables: tables_out,
             rows: rows_out,
-            statements: statements_out,
-            rules: rules_out,
-            limits: limits_out,
+            statements: Vec::new(),
+            rules: Vec::new(),
+            limits: Vec::new(),
             steps: steps_out,
-            conflicts: conflicts_out,
+            conflicts: Vec::new(),
             uncovered: uncovered_out,
             synonyms: synonyms_out,
             universe,
-            graph,
+            graph: Graph::default(),
             warnings: Vec::new(),
             facts_of: Vec::new(),
             index,
         };
-        kb.facts_of = facts_of(&kb);
-        // The checks of the whole base only on an otherwise sound one: a condition that failed
-        // to parse reads as "always", and would seem to overlap everything. The vocabulary, if
-        // wanted, is built meanwhile on another core: both only read the base.
-        let sound = self.diags.is_empty();
+        // The vocabulary only of a base sound so far (a broken entry may be missing from
+        // it); it is dropped if the rest turns out unsound. The checks of the whole base only
+        // on an otherwise sound one: a condition that failed to parse reads as "always", and
+        // would seem to overlap everything.
+        let vocabulary_wanted = self.index && self.diags.is_empty();
         let (names, warnings) = std::thread::scope(|scope| {
-            let kb = &kb;
-            let names = (self.index && sound).then(|| scope.spawn(|| crate::names::NameIndex::build(kb)));
+            let words = crate::names::Words {
+                features: &kb.features,
+                products: &kb.products,
+                families: &kb.families,
+                roles: &kb.roles,
+                modes: &kb.modes,
+                deployments: &kb.deployments,
+                uncovered: &kb.uncovered,
+                synonyms: &kb.synonyms,
+            };
+            let names = vocabulary_wanted.then(|| scope.spawn(move || crate::names::NameIndex::build_from(&words)));
+            let cx = CondCx {
+                index: &kb.index,
+                products: &kb.products,
+                families: &kb.families,
+                universe: &kb.universe,
+                compiled: &compiled,
+            };
+            let (statements_out, statement_at) = self.statements(&raw.statements, &kb.index, &cx);
+            let rules_out = self.rules(&raw.rules, &kb.index, &cx);
+            let limits_out = self.limits(&raw.limits, &kb.index);
+            let conflicts_out = self.conflicts(&raw.conflicts, &kb.index, &cx);
+            for ((f, r), role) in raw.roles.iter().zip(&kb.roles) {
+                if role.products.is_empty() {
+                    self.err(*f, r.id.span(), format!("role `{}` has no products", role.id));
+                }
+            }
+            let graph = self.graph(&raw, &kb.products, &kb.features, &rules_out, &kb.steps, &conflicts_out);
+            kb.statements = statements_out;
+            kb.rules = rules_out;
+            kb.limits = limits_out;
+            kb.conflicts = conflicts_out;
+            kb.graph = graph;
+            kb.facts_of = facts_of(&kb);
+            let sound = self.diags.is_empty();
             let warnings = if self.whole && sound {
-                self.disagreements(kb, &row_at, &statement_at);
-                coverage(kb, &raw.products)
+                self.disagreements(&kb, &row_at, &statement_at);
+                coverage(&kb, &raw.products)
             } else {
                 Vec::new()
             };
-            let names = names.map(|h| h.join().unwrap_or_else(|e| std::panic::resume_unwind(e)));
+            let names = names
+                .map(|h| h.join().unwrap_or_else(|e| std::panic::resume_unwind(e)))
+                .filter(|_| sound);
             (names, warnings)
         });
         kb.warnings = warnings;

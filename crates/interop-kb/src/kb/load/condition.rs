@@ -183,7 +183,7 @@ pub(super) struct CondCx<'a> {
     pub(super) families: &'a [Family],
     pub(super) universe: &'a Universe,
     /// The conditions compiled so far, by their text.
-    pub(super) compiled: std::cell::RefCell<rustc_hash::FxHashMap<String, Condition>>,
+    pub(super) compiled: &'a std::cell::RefCell<rustc_hash::FxHashMap<String, Condition>>,
 }
 
 impl CondCx<'_> {
