@@ -451,6 +451,7 @@ impl NameIndex {
             }
         }
         let mut shown: HashSet<(&str, Entity)> = HashSet::default();
+        let mut display_keys: Vec<Option<String>> = Vec::new();
         let mut seen_names: HashSet<(usize, Vec<Term>)> = HashSet::default();
         // Names of the topology first: they make the trie that feature names are read with.
         names.sort_by_key(|(e, _, _, _)| matches!(e, Entity::Feature(_)));
@@ -464,11 +465,26 @@ impl NameIndex {
             }
             if display && shown.insert((n, e)) {
                 idx.display.push((n.to_owned(), e));
+                // Its key (`key`): its words but the stop words, as cut here, unless some are
+                // Chinese: those are cut against the whole vocabulary, known at the end.
+                display_keys.push((!words.iter().any(|w| w.kind == WordKind::Han)).then(|| {
+                    let mut key = String::new();
+                    for w in words.iter().filter(|w| !w.stop) {
+                        if !key.is_empty() {
+                            key.push(' ');
+                        }
+                        key.push_str(&w.text);
+                    }
+                    key
+                }));
             }
             let Entity::Feature(f) = e else {
                 // Each word under its stem in both languages, so that a feature's name in either
                 // finds it ("Skype" in "réunions Skype").
-                let mut paths: Vec<Vec<Term>> = vec![Vec::new()];
+                // (Up to eight paths: the first words that differ between the languages
+                // each double them, the first word the most significant.)
+                let mut alternatives: Vec<(Term, Option<Term>)> = Vec::with_capacity(words.len());
+                let mut paths = 1_usize;
                 for w in &words {
                     let Some(&own) = w.terms.first() else { continue };
                     let other_lang = if lang == Lang::Fr { Lang::En } else { Lang::Fr };
@@ -477,24 +493,27 @@ impl NameIndex {
                     } else {
                         own
                     };
-                    let alternatives: &[Term] = if other == own || paths.len() >= 8 {
-                        &[own]
-                    } else {
-                        &[own, other]
-                    };
-                    paths = paths
-                        .into_iter()
-                        .flat_map(|p| {
-                            alternatives.iter().map(move |&t| {
-                                let mut p = p.clone();
-                                p.push(t);
-                                p
-                            })
-                        })
-                        .collect();
+                    let other = (other != own && paths < 8).then_some(other);
+                    if other.is_some() {
+                        paths *= 2;
+                    }
+                    alternatives.push((own, other));
                 }
-                for p in paths {
-                    idx.trie.insert(&p, e);
+                let doubled = paths.trailing_zeros();
+                let mut path: Vec<Term> = Vec::with_capacity(alternatives.len());
+                for i in 0..paths {
+                    path.clear();
+                    let mut bit = doubled;
+                    for &(own, other) in &alternatives {
+                        match other {
+                            Some(other) => {
+                                bit -= 1;
+                                path.push(if (i >> bit) & 1 == 1 { other } else { own });
+                            }
+                            None => path.push(own),
+                        }
+                    }
+                    idx.trie.insert(&path, e);
                 }
                 continue;
             };
@@ -621,8 +640,9 @@ impl NameIndex {
         idx.weights = weights;
         idx.stemmed = HashMap::default();
         idx.han_seen = HashSet::default();
-        for i in 0..idx.display.len() {
-            let key = idx.key(&idx.display[i].0);
+        for (i, key) in display_keys.into_iter().enumerate() {
+            let key = key.unwrap_or_else(|| idx.key(&idx.display[i].0));
+            debug_assert_eq!(key, idx.key(&idx.display[i].0));
             idx.display_keys.push_str(&key);
             idx.display_key_ends
                 .push(u32::try_from(idx.display_keys.len()).unwrap_or(u32::MAX));
@@ -641,10 +661,12 @@ impl NameIndex {
     /// The words of a name in its language, as [`Word`]s with the one term each word is; the
     /// words of the name are added to the vocabulary of typos and compounds.
     fn name_words(&mut self, lang: Lang, n: &str, inflect: bool) -> Vec<Word> {
-        let mut out: Vec<Word> = Vec::new();
+        let cut = self.cut_words(n, false);
+        let mut out: Vec<Word> = Vec::with_capacity(cut.len());
         // The word before, when it is a word of letters: the two may be written as one.
         let mut prev: Option<usize> = None;
-        for (text, span, kind, punct) in self.cut_words(n, false) {
+        let mut joined = String::new();
+        for (text, span, kind, punct) in cut {
             // French is stemmed as written, accents and all.
             let text_for_stem = if lang == Lang::Fr && kind == WordKind::Latin && !n[span.clone()].is_ascii() {
                 &n[span.clone()]
@@ -675,12 +697,12 @@ impl NameIndex {
                     }
                     if let Some(p) = prev {
                         let p: &str = &out[p].text;
-                        let mut joined = String::with_capacity(p.len() + text.len());
+                        joined.clear();
                         joined.push_str(p);
                         joined.push_str(&text);
-                        self.compounds
-                            .entry(joined)
-                            .or_insert_with(|| (p.to_owned(), text.clone()));
+                        if !self.compounds.contains_key(joined.as_str()) {
+                            self.compounds.insert(joined.clone(), (p.to_owned(), text.clone()));
+                        }
                     }
                     prev = Some(out.len());
                 } else {
@@ -770,9 +792,10 @@ impl NameIndex {
     /// The words of a text; Chinese runs cut against the vocabulary when `segment`, else each a
     /// word (a name of the data marks its Chinese words with spaces).
     fn cut_words(&self, text: &str, segment: bool) -> Vec<(String, Range<usize>, WordKind, Option<char>)> {
-        let mut out: Vec<(String, Range<usize>, WordKind, Option<char>)> = Vec::new();
+        let tokens = lex::lex(text);
+        let mut out: Vec<(String, Range<usize>, WordKind, Option<char>)> = Vec::with_capacity(tokens.len());
         let mut punct = None;
-        let mut tokens = lex::lex(text).into_iter().peekable();
+        let mut tokens = tokens.into_iter().peekable();
         while let Some(t) = tokens.next() {
             match t.kind {
                 Kind::Punct => {
