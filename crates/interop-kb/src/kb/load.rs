@@ -872,15 +872,17 @@ impl Loader<'_> {
 
     /// Index ids of one kind, reporting empty and duplicate ones.
     fn ids<'a>(&mut self, kind: &str, ids: impl Iterator<Item = (usize, &'a Str)>) -> HashMap<String, usize> {
-        let mut map: HashMap<String, usize> = HashMap::default();
-        let mut first: HashMap<String, (usize, Range<usize>)> = HashMap::default();
+        let ids = ids.into_iter();
+        let mut map: HashMap<String, usize> = HashMap::with_capacity_and_hasher(ids.size_hint().0, Default::default());
+        let mut first: HashMap<&str, (usize, Range<usize>)> =
+            HashMap::with_capacity_and_hasher(ids.size_hint().0, Default::default());
         for (i, (f, id)) in ids.enumerate() {
             let text = id.get_ref();
             if text.trim().is_empty() {
                 self.err(f, id.span(), format!("empty {kind} id"));
                 continue;
             }
-            if let Some((pf, ps)) = first.get(text) {
+            if let Some((pf, ps)) = first.get(text.as_str()) {
                 let (line, col) = crate::diag::line_col(&self.files[*pf].text, ps.start);
                 let d = Diagnostic::new(format!("duplicate {kind} id `{text}`"))
                     .at(f, id.span())
@@ -889,7 +891,7 @@ impl Loader<'_> {
                 self.diags.push(d);
                 continue;
             }
-            first.insert(text.clone(), (f, id.span()));
+            first.insert(text, (f, id.span()));
             map.insert(text.clone(), i);
         }
         map
