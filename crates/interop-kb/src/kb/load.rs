@@ -84,6 +84,13 @@ pub fn load_dir_indexed(dir: &Path) -> Result<(KnowledgeBase, crate::names::Name
     Ok((kb, names))
 }
 
+/// What reading one data file gave.
+enum Read {
+    TooLarge(u64),
+    Text(Result<String, std::string::FromUtf8Error>),
+    Failed(std::io::Error),
+}
+
 /// The texts of every `*.toml` file of a directory, in name order.
 fn read_dir_files(dir: &Path) -> Result<Vec<SourceText>, LoadError> {
     let fail = |d: Diagnostic| LoadError {
@@ -107,37 +114,63 @@ fn read_dir_files(dir: &Path) -> Result<Vec<SourceText>, LoadError> {
             "the knowledge-base directory `{shown}` has no `.toml` files"
         ))));
     }
-    let mut files = Vec::new();
-    let mut diagnostics = Vec::new();
-    for path in paths {
-        let name = path.display().to_string();
-        match std::fs::metadata(&path) {
-            Ok(m) if m.len() > MAX_FILE_BYTES => {
-                diagnostics.push(Diagnostic::new(format!(
-                    "`{name}` is {} bytes; data files are limited to {MAX_FILE_BYTES} bytes",
-                    m.len()
-                )));
-                continue;
-            }
+    // Many files are read on every core; what each holds is then taken in name order.
+    let read = |path: &std::path::PathBuf| -> Read {
+        match std::fs::metadata(path) {
+            Ok(m) if m.len() > MAX_FILE_BYTES => return Read::TooLarge(m.len()),
             _ => {}
         }
-        match std::fs::read(&path) {
-            Ok(bytes) => match String::from_utf8(bytes) {
-                Ok(text) => files.push(SourceText::new(name, text)),
-                Err(e) => {
-                    let at = e.utf8_error().valid_up_to();
-                    let valid = String::from_utf8_lossy(&e.as_bytes()[..at]).into_owned();
-                    files.push(SourceText::new(name, valid));
-                    let ix = files.len() - 1;
-                    diagnostics.push(
-                        Diagnostic::new("the file is not valid UTF-8")
-                            .at(ix, at..at)
-                            .label(format!("invalid byte at offset {at}"))
-                            .note("save data files as UTF-8"),
-                    );
-                }
-            },
-            Err(e) => diagnostics.push(Diagnostic::new(format!("cannot read `{name}`: {e}"))),
+        match std::fs::read(path) {
+            Ok(bytes) => Read::Text(String::from_utf8(bytes)),
+            Err(e) => Read::Failed(e),
+        }
+    };
+    let threads = std::thread::available_parallelism().map_or(1, std::num::NonZero::get);
+    let contents: Vec<Read> = if paths.len() < 64 || threads < 2 {
+        paths.iter().map(read).collect()
+    } else {
+        let mut parts: Vec<(usize, Read)> = std::thread::scope(|scope| {
+            let handles: Vec<_> = (0..threads)
+                .map(|part| {
+                    let (paths, read) = (&paths, &read);
+                    scope.spawn(move || {
+                        (part..paths.len())
+                            .step_by(threads)
+                            .map(|i| (i, read(&paths[i])))
+                            .collect::<Vec<_>>()
+                    })
+                })
+                .collect();
+            handles
+                .into_iter()
+                .flat_map(|h| h.join().unwrap_or_else(|e| std::panic::resume_unwind(e)))
+                .collect()
+        });
+        parts.sort_by_key(|(i, _)| *i);
+        parts.into_iter().map(|(_, r)| r).collect()
+    };
+    let mut files = Vec::new();
+    let mut diagnostics = Vec::new();
+    for (path, content) in paths.iter().zip(contents) {
+        let name = path.display().to_string();
+        match content {
+            Read::TooLarge(len) => diagnostics.push(Diagnostic::new(format!(
+                "`{name}` is {len} bytes; data files are limited to {MAX_FILE_BYTES} bytes"
+            ))),
+            Read::Text(Ok(text)) => files.push(SourceText::new(name, text)),
+            Read::Text(Err(e)) => {
+                let at = e.utf8_error().valid_up_to();
+                let valid = String::from_utf8_lossy(&e.as_bytes()[..at]).into_owned();
+                files.push(SourceText::new(name, valid));
+                let ix = files.len() - 1;
+                diagnostics.push(
+                    Diagnostic::new("the file is not valid UTF-8")
+                        .at(ix, at..at)
+                        .label(format!("invalid byte at offset {at}"))
+                        .note("save data files as UTF-8"),
+                );
+            }
+            Read::Failed(e) => diagnostics.push(Diagnostic::new(format!("cannot read `{name}`: {e}"))),
         }
     }
     if !diagnostics.is_empty() {
