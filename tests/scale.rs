@@ -75,3 +75,55 @@ fn a_base_seventy_times_larger_checks_and_answers_the_same() {
         assert_eq!(small, large, "{question}: the answer changes with the size");
     }
 }
+
+/// A batch writes each citation's JSON once and copies it after, by the citation's number: two
+/// citations with one number would show one's quote for the other. A large base compiles parts
+/// of itself on several cores; its citations must still be numbered one by one.
+#[test]
+fn every_citation_of_a_large_base_has_its_own_number() {
+    fn numbers(v: &serde_json::Value, out: &mut Vec<u64>) {
+        match v {
+            serde_json::Value::Object(m) => {
+                if let (Some(ix), true) = (m.get("ix").and_then(serde_json::Value::as_u64), m.contains_key("quote")) {
+                    out.push(ix);
+                }
+                m.values().for_each(|x| numbers(x, out));
+            }
+            serde_json::Value::Array(a) => a.iter().for_each(|x| numbers(x, out)),
+            _ => {}
+        }
+    }
+    let files = interop::synth::knowledge_base(70)
+        .into_iter()
+        .map(|(name, text)| interop::diag::SourceText::new(name, text))
+        .collect();
+    let kb = interop::kb::load(files).expect("the synthetic base loads");
+    let mut ix = Vec::new();
+    // Every part that holds facts (the graph and indexes hold none, and have keys JSON cannot).
+    let parts = serde_json::to_value((
+        (
+            &kb.sources,
+            &kb.roles,
+            &kb.families,
+            &kb.products,
+            &kb.lifecycle,
+            &kb.modes,
+        ),
+        (
+            &kb.features,
+            &kb.deployments,
+            &kb.tables,
+            &kb.rows,
+            &kb.statements,
+            &kb.rules,
+        ),
+        (&kb.limits, &kb.steps, &kb.conflicts, &kb.uncovered, &kb.synonyms),
+    ))
+    .expect("the facts as JSON");
+    numbers(&parts, &mut ix);
+    let cited = ix.len();
+    assert!(cited > 70 * 100, "{cited} citations");
+    ix.sort_unstable();
+    ix.dedup();
+    assert_eq!(ix.len(), cited, "some citations share a number");
+}

@@ -224,17 +224,8 @@ fn load_checked_indexed(
             let handles: Vec<_> = (0..threads)
                 .map(|part| {
                     let files = &files;
+                    let mut own = l.apart();
                     scope.spawn(move || {
-                        let mut own = Loader {
-                            whole,
-                            index: false,
-                            names: None,
-                            diags: Vec::new(),
-                            files,
-                            broken_ids: rustc_hash::FxHashSet::default(),
-                            syntax_errors: false,
-                            cites_made: 0,
-                        };
                         let docs: Vec<(usize, raw::Document)> = (part..files.len())
                             .step_by(threads)
                             .map(|ix| (ix, own.parse_file(ix, &files[ix].text)))
@@ -251,9 +242,7 @@ fn load_checked_indexed(
         let mut docs = Vec::with_capacity(files.len());
         for (d, own) in parts {
             docs.extend(d);
-            l.diags.extend(own.diags);
-            l.broken_ids.extend(own.broken_ids);
-            l.syntax_errors |= own.syntax_errors;
+            l.absorb(own);
         }
         docs.sort_by_key(|(ix, _)| *ix);
         docs
@@ -296,6 +285,30 @@ type At<T> = (usize, T);
 
 fn span_of<T>(s: &Spanned<T>) -> Range<usize> {
     s.span()
+}
+
+impl<'f> Loader<'f> {
+    /// A loader for part of the work on another thread: what it finds is then taken back
+    /// with [`Loader::absorb`] (its citations are numbered from 0).
+    fn apart(&self) -> Loader<'f> {
+        Loader {
+            whole: self.whole,
+            index: false,
+            names: None,
+            diags: Vec::new(),
+            files: self.files,
+            broken_ids: self.broken_ids.clone(),
+            syntax_errors: false,
+            cites_made: 0,
+        }
+    }
+
+    /// Take back what a loader from [`Loader::apart`] found.
+    fn absorb(&mut self, other: Loader<'_>) {
+        self.diags.extend(other.diags);
+        self.broken_ids.extend(other.broken_ids);
+        self.syntax_errors |= other.syntax_errors;
+    }
 }
 
 impl Loader<'_> {

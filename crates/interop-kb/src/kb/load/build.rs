@@ -196,10 +196,37 @@ impl Loader<'_> {
 
         let lifecycle_out = self.lifecycle(&raw.lifecycle, &index);
         // Steps before features: features name the steps that set them up.
-        let steps_out = self.steps(&raw.steps, &index, &cx);
-        let mut features_out = self.features(&raw.features, &index);
-        let deployments_out = self.deployments(&raw.deployments, &index, &cx);
-        let mut tables_out = self.tables(&raw.tables, &index, &raw.deployments);
+        // A large base's features are compiled on another core meanwhile (they need only the
+        // ids); their citations are numbered after these.
+        let large = self.files.iter().map(|f| f.text.len()).sum::<usize>() >= 1 << 20;
+        let (steps_out, mut features_out, deployments_out, mut tables_out) = if large {
+            std::thread::scope(|scope| {
+                let (raw_features, index_ref) = (&raw.features, &index);
+                let mut apart = self.apart();
+                let features = scope.spawn(move || (apart.features(raw_features, index_ref), apart));
+                let steps_out = self.steps(&raw.steps, &index, &cx);
+                let deployments_out = self.deployments(&raw.deployments, &index, &cx);
+                let tables_out = self.tables(&raw.tables, &index, &raw.deployments);
+                let (mut features_out, apart) = features.join().unwrap_or_else(|e| std::panic::resume_unwind(e));
+                let offset = self.cites_made;
+                for c in features_out.iter_mut().flat_map(|f| {
+                    f.sources
+                        .iter_mut()
+                        .chain(f.replaced_by.iter_mut().flat_map(|r| r.sources.iter_mut()))
+                }) {
+                    c.ix += offset;
+                }
+                self.cites_made += apart.cites_made;
+                self.absorb(apart);
+                (steps_out, features_out, deployments_out, tables_out)
+            })
+        } else {
+            let steps_out = self.steps(&raw.steps, &index, &cx);
+            let features_out = self.features(&raw.features, &index);
+            let deployments_out = self.deployments(&raw.deployments, &index, &cx);
+            let tables_out = self.tables(&raw.tables, &index, &raw.deployments);
+            (steps_out, features_out, deployments_out, tables_out)
+        };
         let Built { rows: rows_out, row_at } =
             self.rows(&raw, &index, &cx, &mut features_out, &mut tables_out, &deployments_out);
         let uncovered_out = self.uncovered(&raw.uncovered, &index);
