@@ -112,6 +112,13 @@ impl Bits {
         self.zip_with(other, |a, b| a | b);
     }
 
+    /// `self ∪ (a ∩ b)`, without making `a ∩ b`.
+    pub fn union_with_meet(&mut self, a: &Bits, b: &Bits) {
+        for ((s, &x), &y) in self.words_mut().iter_mut().zip(a.words()).zip(b.words()) {
+            *s |= x & y;
+        }
+    }
+
     pub fn intersect_with(&mut self, other: &Bits) {
         self.zip_with(other, |a, b| a & b);
     }
@@ -222,6 +229,12 @@ mod tests {
             assert_eq!(c.count_ones() + b.count_ones(), len);
             assert!(b.meet_is_clear(&c, &a));
             assert_eq!(b.intersection(&a).collect::<Vec<_>>(), b.ones().collect::<Vec<_>>());
+            let mut d = Bits::with_capacity(len);
+            d.insert(1);
+            d.union_with_meet(&c, &a);
+            let mut e = c.clone();
+            e.insert(1);
+            assert_eq!(d, e, "{len}: the meet added to what was there");
             b.set(0, false);
             assert!(!b.contains(0) && b.contains(len - 1) && !b.contains(len));
             let back: Bits = postcard::from_bytes(&postcard::to_allocvec(&b).unwrap()).unwrap();

@@ -1112,9 +1112,7 @@ fn coverage(kb: &KnowledgeBase, products: &[At<&raw::Product>]) -> Vec<Diagnosti
                     if !u.is_free(c, role) {
                         // Bit sets, not products one by one: a rule "not this client"
                         // allows thousands.
-                        let mut part = c.bits().clone();
-                        part.intersect_with(u.role_products(role));
-                        set.union_with(&part);
+                        set.union_with_meet(c.bits(), u.role_products(role));
                     }
                 }
             }
