@@ -288,6 +288,13 @@ fn a_broken_environment_file_is_located() {
             "env.toml:4:14",
             "invalid environment file",
         ),
+        // Two mistakes: the one written first is the one said (its key sorts after the other
+        // table's, so a reader that took keys in sorted order would say the second).
+        (
+            "sip-domian = \"x\"\n[[certificate]]\nname = \"a\"\nkey-length = \"big\"\n",
+            "env.toml:2:1",
+            "did you mean `sip-domain`?",
+        ),
     ];
     for (extra, place, message) in cases {
         write(

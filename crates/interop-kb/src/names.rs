@@ -43,12 +43,7 @@ impl Entity {
     /// The role a product, family or role names; none for the others.
     #[must_use]
     pub fn role(self, kb: &KnowledgeBase) -> Option<usize> {
-        match self {
-            Entity::Product(p) => Some(kb.products[p].role),
-            Entity::Family(f) => Some(kb.families[f].role),
-            Entity::Role(r) => Some(r),
-            Entity::Feature(_) | Entity::Mode(_) | Entity::Deployment(_) | Entity::Uncovered(_) => None,
-        }
+        Words::of(kb).role_of(self)
     }
 
     /// Its display name.

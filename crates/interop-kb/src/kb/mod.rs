@@ -56,8 +56,9 @@ impl Names {
 /// A citation: document, section and the original words.
 #[derive(Debug, Clone, serde::Serialize, serde::Deserialize)]
 pub struct Cite {
-    /// Which citation of the base this is (they are numbered from 0 as the base is loaded):
-    /// what a view that renders each citation once and keeps it knows it by.
+    /// Which citation of the base this is: each has its own number, below the number of
+    /// citations read (a large base numbers its features' citations in a range set apart for
+    /// them). What a view that renders each citation once and keeps it knows it by.
     pub ix: u32,
     pub doc: SourceIx,
     pub section: String,
@@ -201,7 +202,7 @@ impl Provider {
 pub struct Condition {
     pub text: String,
     pub expr: Expr,
-    /// Shared by every condition of the same text.
+    /// Shared by the conditions of the same text of a base loaded from TOML.
     pub region: std::sync::Arc<Region>,
 }
 

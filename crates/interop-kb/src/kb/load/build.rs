@@ -197,26 +197,31 @@ impl Loader<'_> {
         let lifecycle_out = self.lifecycle(&raw.lifecycle, &index);
         // Steps before features: features name the steps that set them up.
         // A large base's features are compiled on another core meanwhile (they need only the
-        // ids); their citations are numbered after these.
-        let large = self.files.iter().map(|f| f.text.len()).sum::<usize>() >= 1 << 20;
-        let (steps_out, mut features_out, deployments_out, mut tables_out) = if large {
+        // ids), their citations numbered in a range set apart: one number per citation written.
+        let large = self.files.iter().map(|f| f.text.len()).sum::<usize>() >= super::LARGE_BASE_BYTES;
+        let cores = std::thread::available_parallelism().map_or(1, std::num::NonZero::get);
+        let (steps_out, mut features_out, deployments_out, mut tables_out) = if large && cores > 1 {
+            let written = raw
+                .features
+                .iter()
+                .map(|(_, f)| f.sources.len() + f.replaced_by.as_ref().map_or(0, |r| r.sources.len()))
+                .sum::<usize>();
+            let mut apart = self.apart();
+            let range_end = self
+                .cites_made
+                .saturating_add(u32::try_from(written).unwrap_or(u32::MAX));
+            self.cites_made = range_end;
             std::thread::scope(|scope| {
                 let (raw_features, index_ref) = (&raw.features, &index);
-                let mut apart = self.apart();
                 let features = scope.spawn(move || (apart.features(raw_features, index_ref), apart));
                 let steps_out = self.steps(&raw.steps, &index, &cx);
                 let deployments_out = self.deployments(&raw.deployments, &index, &cx);
                 let tables_out = self.tables(&raw.tables, &index, &raw.deployments);
-                let (mut features_out, apart) = features.join().unwrap_or_else(|e| std::panic::resume_unwind(e));
-                let offset = self.cites_made;
-                for c in features_out.iter_mut().flat_map(|f| {
-                    f.sources
-                        .iter_mut()
-                        .chain(f.replaced_by.iter_mut().flat_map(|r| r.sources.iter_mut()))
-                }) {
-                    c.ix += offset;
-                }
-                self.cites_made += apart.cites_made;
+                let (features_out, apart) = features.join().unwrap_or_else(|e| std::panic::resume_unwind(e));
+                assert!(
+                    apart.cites_made <= range_end,
+                    "the features made more citations than they write"
+                );
                 self.absorb(apart);
                 (steps_out, features_out, deployments_out, tables_out)
             })
@@ -265,6 +270,8 @@ impl Loader<'_> {
         // would seem to overlap everything.
         let vocabulary_wanted = self.index && self.diags.is_empty();
         let (names, warnings) = std::thread::scope(|scope| {
+            // Field by field, not `Words::of(&kb)`: the other fields of `kb` are filled
+            // meanwhile.
             let words = crate::names::Words {
                 features: &kb.features,
                 products: &kb.products,
@@ -316,8 +323,9 @@ impl Loader<'_> {
         // A large base's parsed files are freed on another thread: here they would keep the
         // first answer waiting (a tenth of the whole load at 1,000 times the shipped base).
         drop(raw);
-        if self.files.iter().map(|f| f.text.len()).sum::<usize>() >= 1 << 20 {
-            std::thread::spawn(move || drop(docs));
+        if large {
+            // If no thread can be made, the closure and the files with it are dropped here.
+            let _ = std::thread::Builder::new().spawn(move || drop(docs));
         }
         Some(kb)
     }
