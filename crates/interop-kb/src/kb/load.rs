@@ -133,20 +133,25 @@ fn read_dir_files(dir: &Path) -> Result<Vec<SourceText>, LoadError> {
         paths.iter().map(read).collect()
     } else {
         let mut parts: Vec<(usize, Read)> = std::thread::scope(|scope| {
+            // A part whose thread cannot be made is read here.
             let handles: Vec<_> = (0..threads)
                 .map(|part| {
                     let (paths, read) = (&paths, &read);
-                    scope.spawn(move || {
+                    let work = move || {
                         (part..paths.len())
                             .step_by(threads)
                             .map(|i| (i, read(&paths[i])))
                             .collect::<Vec<_>>()
-                    })
+                    };
+                    (work, std::thread::Builder::new().spawn_scoped(scope, work))
                 })
                 .collect();
             handles
                 .into_iter()
-                .flat_map(|h| h.join().unwrap_or_else(|e| std::panic::resume_unwind(e)))
+                .flat_map(|(work, h)| match h {
+                    Ok(h) => h.join().unwrap_or_else(|e| std::panic::resume_unwind(e)),
+                    Err(_) => work(),
+                })
                 .collect()
         });
         parts.sort_by_key(|(i, _)| *i);
