@@ -929,15 +929,17 @@ impl Loader<'_> {
     /// Index ids of one kind, reporting empty and duplicate ones.
     fn ids<'a>(&mut self, kind: &str, ids: impl Iterator<Item = (usize, &'a Str)>) -> HashMap<String, usize> {
         let mut map: HashMap<String, usize> = HashMap::with_capacity_and_hasher(ids.size_hint().0, Default::default());
-        let mut first: HashMap<&str, (usize, Range<usize>)> =
-            HashMap::with_capacity_and_hasher(ids.size_hint().0, Default::default());
+        // Where each id is, by its number: a duplicate says where the first one was.
+        let mut at: Vec<(usize, Range<usize>)> = Vec::with_capacity(ids.size_hint().0);
         for (i, (f, id)) in ids.enumerate() {
+            at.push((f, id.span()));
             let text = id.get_ref();
             if text.trim().is_empty() {
                 self.err(f, id.span(), format!("empty {kind} id"));
                 continue;
             }
-            if let Some((pf, ps)) = first.get(text.as_str()) {
+            if let Some(&first) = map.get(text.as_str()) {
+                let (pf, ps) = &at[first];
                 let (line, col) = crate::diag::line_col(&self.files[*pf].text, ps.start);
                 let d = Diagnostic::new(format!("duplicate {kind} id `{text}`"))
                     .at(f, id.span())
@@ -946,7 +948,6 @@ impl Loader<'_> {
                 self.diags.push(d);
                 continue;
             }
-            first.insert(text, (f, id.span()));
             map.insert(text.clone(), i);
         }
         map
