@@ -462,16 +462,10 @@ impl NameIndex {
                 idx.display.push((n.to_owned(), e));
                 // Its key (`key`): its words but the stop words, as cut here, unless some are
                 // Chinese: those are cut against the whole vocabulary, known at the end.
-                display_keys.push((!words.iter().any(|w| w.kind == WordKind::Han)).then(|| {
-                    let mut key = String::new();
-                    for w in words.iter().filter(|w| !w.stop) {
-                        if !key.is_empty() {
-                            key.push(' ');
-                        }
-                        key.push_str(&w.text);
-                    }
-                    key
-                }));
+                display_keys.push(
+                    (!words.iter().any(|w| w.kind == WordKind::Han))
+                        .then(|| key_of(words.iter().map(|w| w.text.as_str()))),
+                );
             }
             let Entity::Feature(f) = e else {
                 // Each word under its stem in both languages, so that a feature's name in either
@@ -668,7 +662,7 @@ impl NameIndex {
             } else {
                 text.as_str()
             };
-            let stop = stop::is_stop(&text) || text == "microsoft";
+            let stop = says_nothing(&text);
             let mut terms = Terms::default();
             if stop {
                 prev = None;
@@ -893,7 +887,7 @@ impl NameIndex {
         let mut i = 0;
         while i < raw.len() {
             let (w, span, kind, punct) = &raw[i];
-            let stop = kind != &WordKind::Number && (stop::is_stop(w) || w == "microsoft" || self.stop_stem(w));
+            let stop = kind != &WordKind::Number && (says_nothing(w) || self.stop_stem(w));
             let mut word = Word {
                 text: w.clone(),
                 span: span.clone(),
@@ -1221,13 +1215,27 @@ impl NameIndex {
     /// The folded key of a name: its words, without function words (for did-you-mean).
     #[must_use]
     pub fn key(&self, text: &str) -> String {
-        self.cut_with_punct(text)
-            .into_iter()
-            .map(|(w, _, _, _)| w)
-            .filter(|w| !stop::is_stop(w) && w != "microsoft")
-            .collect::<Vec<_>>()
-            .join(" ")
+        key_of(self.cut_with_punct(text).iter().map(|(w, _, _, _)| w.as_str()))
     }
+}
+
+/// Whether a word of a name or question says nothing of what is named: a stop word, or
+/// "Microsoft" (every product is Microsoft's).
+fn says_nothing(w: &str) -> bool {
+    stop::is_stop(w) || w == "microsoft"
+}
+
+/// The key of a name from its words ([`NameIndex::key`]): those that say something, joined
+/// by spaces.
+fn key_of<'w>(words: impl Iterator<Item = &'w str>) -> String {
+    let mut key = String::new();
+    for w in words.filter(|w| !says_nothing(w)) {
+        if !key.is_empty() {
+            key.push(' ');
+        }
+        key.push_str(w);
+    }
+    key
 }
 
 /// The one candidate a word is a typo of: one edit for four to seven letters (four: only two
