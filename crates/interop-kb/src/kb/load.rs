@@ -87,6 +87,44 @@ pub fn load_dir_indexed(dir: &Path) -> Result<(KnowledgeBase, crate::names::Name
     Ok((kb, names))
 }
 
+/// `work(state, i)` for every `i` below `n`, on `threads` threads, each part with a state of
+/// its own made by `state`; the results in the order of `i`, and the parts' states. A part
+/// whose thread cannot be made is done on this one.
+fn striped<S: Send, T: Send>(
+    n: usize,
+    threads: usize,
+    state: &(impl Fn() -> S + Sync),
+    work: &(impl Fn(&mut S, usize) -> T + Sync),
+) -> (Vec<T>, Vec<S>) {
+    let parts: Vec<(Vec<(usize, T)>, S)> = std::thread::scope(|scope| {
+        let handles: Vec<_> = (0..threads)
+            .map(|part| {
+                let run = move || {
+                    let mut s = state();
+                    let done: Vec<(usize, T)> = (part..n).step_by(threads).map(|i| (i, work(&mut s, i))).collect();
+                    (done, s)
+                };
+                (run, std::thread::Builder::new().spawn_scoped(scope, run))
+            })
+            .collect();
+        handles
+            .into_iter()
+            .map(|(run, h)| match h {
+                Ok(h) => h.join().unwrap_or_else(|e| std::panic::resume_unwind(e)),
+                Err(_) => run(),
+            })
+            .collect()
+    });
+    let mut done = Vec::with_capacity(n);
+    let mut states = Vec::with_capacity(parts.len());
+    for (d, s) in parts {
+        done.extend(d);
+        states.push(s);
+    }
+    done.sort_by_key(|(i, _)| *i);
+    (done.into_iter().map(|(_, t)| t).collect(), states)
+}
+
 /// What reading one data file gave.
 enum Read {
     TooLarge(u64),
@@ -132,30 +170,7 @@ fn read_dir_files(dir: &Path) -> Result<Vec<SourceText>, LoadError> {
     let contents: Vec<Read> = if paths.len() < 64 || threads < 2 {
         paths.iter().map(read).collect()
     } else {
-        let mut parts: Vec<(usize, Read)> = std::thread::scope(|scope| {
-            // A part whose thread cannot be made is read here.
-            let handles: Vec<_> = (0..threads)
-                .map(|part| {
-                    let (paths, read) = (&paths, &read);
-                    let work = move || {
-                        (part..paths.len())
-                            .step_by(threads)
-                            .map(|i| (i, read(&paths[i])))
-                            .collect::<Vec<_>>()
-                    };
-                    (work, std::thread::Builder::new().spawn_scoped(scope, work))
-                })
-                .collect();
-            handles
-                .into_iter()
-                .flat_map(|(work, h)| match h {
-                    Ok(h) => h.join().unwrap_or_else(|e| std::panic::resume_unwind(e)),
-                    Err(_) => work(),
-                })
-                .collect()
-        });
-        parts.sort_by_key(|(i, _)| *i);
-        parts.into_iter().map(|(_, r)| r).collect()
+        striped(paths.len(), threads, &|| (), &|(), i| read(&paths[i])).0
     };
     let mut files = Vec::new();
     let mut diagnostics = Vec::new();
@@ -228,32 +243,13 @@ fn load_checked_indexed(
             .map(|(ix, f)| (ix, l.parse_file(ix, &f.text)))
             .collect()
     } else {
-        let parts: Vec<(Vec<(usize, raw::Document)>, Loader<'_>)> = std::thread::scope(|scope| {
-            let handles: Vec<_> = (0..threads)
-                .map(|part| {
-                    let files = &files;
-                    let mut own = l.apart();
-                    scope.spawn(move || {
-                        let docs: Vec<(usize, raw::Document)> = (part..files.len())
-                            .step_by(threads)
-                            .map(|ix| (ix, own.parse_file(ix, &files[ix].text)))
-                            .collect();
-                        (docs, own)
-                    })
-                })
-                .collect();
-            handles
-                .into_iter()
-                .map(|h| h.join().unwrap_or_else(|e| std::panic::resume_unwind(e)))
-                .collect()
+        let (docs, parts) = striped(files.len(), threads, &|| l.apart(), &|own: &mut Loader<'_>, ix| {
+            own.parse_file(ix, &files[ix].text)
         });
-        let mut docs = Vec::with_capacity(files.len());
-        for (d, own) in parts {
-            docs.extend(d);
+        for own in parts {
             l.absorb(own);
         }
-        docs.sort_by_key(|(ix, _)| *ix);
-        docs
+        docs.into_iter().enumerate().collect()
     };
     let built = if l.syntax_errors { None } else { l.build(docs) };
     let mut diagnostics = l.diags;
