@@ -232,11 +232,10 @@ fn load_checked_indexed(
     };
     // Files parse independently: a large base is parsed on every core (each part with its own
     // loader, whose findings are then merged); the shipped one, small, on this thread.
-    let bytes: usize = files.iter().map(|f| f.text.len()).sum();
     let threads = std::thread::available_parallelism()
         .map_or(1, std::num::NonZero::get)
         .min(files.len());
-    let docs: Vec<(usize, raw::Document)> = if bytes < LARGE_BASE_BYTES || threads < 2 {
+    let docs: Vec<(usize, raw::Document)> = if !l.large() || threads < 2 {
         files
             .iter()
             .enumerate()
@@ -306,6 +305,11 @@ impl<'f> Loader<'f> {
             syntax_errors: false,
             cites_made: self.cites_made,
         }
+    }
+
+    /// Whether the base is large enough to be loaded on every core.
+    fn large(&self) -> bool {
+        self.files.iter().map(|f| f.text.len()).sum::<usize>() >= LARGE_BASE_BYTES
     }
 
     /// Take back what a loader from [`Loader::apart`] found (not its citation count: that

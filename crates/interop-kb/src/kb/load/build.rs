@@ -198,7 +198,7 @@ impl Loader<'_> {
         // Steps before features: features name the steps that set them up.
         // A large base's features are compiled on another core meanwhile (they need only the
         // ids), their citations numbered in a range set apart: one number per citation written.
-        let large = self.files.iter().map(|f| f.text.len()).sum::<usize>() >= super::LARGE_BASE_BYTES;
+        let large = self.large();
         let cores = std::thread::available_parallelism().map_or(1, std::num::NonZero::get);
         let (steps_out, mut features_out, deployments_out, mut tables_out) = if large && cores > 1 {
             let written = raw
