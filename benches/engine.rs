@@ -10,6 +10,12 @@ use interop::names::NameIndex;
 use interop::{engine, query, views};
 
 const QUESTION: &str = "does high-resolution photo work with Exchange 2010 and Lync 2010?";
+const DATE: jiff::civil::Date = jiff::civil::date(2026, 11, 23);
+
+/// The question, read.
+fn question(kb: &KnowledgeBase) -> interop::query::Question {
+    query::parse(kb, &NameIndex::build(kb), QUESTION).expect("reads")
+}
 
 fn main() {
     divan::main();
@@ -73,29 +79,23 @@ fn read_question(bencher: Bencher, scale: usize) {
 #[divan::bench(args = [1, 10, 100])]
 fn answer(bencher: Bencher, scale: usize) {
     let kb = base(scale);
-    let index = NameIndex::build(&kb);
-    let q = query::parse(&kb, &index, QUESTION).expect("reads");
-    let date = jiff::civil::date(2026, 11, 23);
-    bencher.bench(|| engine::answer(&kb, black_box(&q), date));
+    let q = question(&kb);
+    bencher.bench(|| engine::answer(&kb, black_box(&q), DATE));
 }
 
 /// The same, inside a batch: what the fix search starts from is kept between questions.
 #[divan::bench(args = [1, 10, 100])]
 fn answer_in_batch(bencher: Bencher, scale: usize) {
     let kb = base(scale);
-    let index = NameIndex::build(&kb);
-    let q = query::parse(&kb, &index, QUESTION).expect("reads");
-    let date = jiff::civil::date(2026, 11, 23);
+    let q = question(&kb);
     let answerer = engine::Answerer::new(&kb);
-    bencher.bench(|| answerer.answer(black_box(&q), date));
+    bencher.bench(|| answerer.answer(black_box(&q), DATE));
 }
 
 #[divan::bench]
 fn render_text(bencher: Bencher) {
     let kb = base(1);
-    let index = NameIndex::build(&kb);
-    let q = query::parse(&kb, &index, QUESTION).expect("reads");
-    let a = engine::answer(&kb, &q, jiff::civil::date(2026, 11, 23));
+    let a = engine::answer(&kb, &question(&kb), DATE);
     let style = views::answer::Style::plain();
     bencher.bench(|| views::answer::short(&kb, black_box(&a), &style));
 }
@@ -103,9 +103,7 @@ fn render_text(bencher: Bencher) {
 #[divan::bench]
 fn render_json(bencher: Bencher) {
     let kb = base(1);
-    let index = NameIndex::build(&kb);
-    let q = query::parse(&kb, &index, QUESTION).expect("reads");
-    let a = engine::answer(&kb, &q, jiff::civil::date(2026, 11, 23));
+    let a = engine::answer(&kb, &question(&kb), DATE);
     bencher.bench(|| serde_json::to_string(&views::answer_json::AnswerJ(&kb, black_box(&a), None)).expect("JSON"));
 }
 
@@ -113,9 +111,7 @@ fn render_json(bencher: Bencher) {
 #[divan::bench]
 fn render_json_in_batch(bencher: Bencher) {
     let kb = base(1);
-    let index = NameIndex::build(&kb);
-    let q = query::parse(&kb, &index, QUESTION).expect("reads");
-    let a = engine::answer(&kb, &q, jiff::civil::date(2026, 11, 23));
+    let a = engine::answer(&kb, &question(&kb), DATE);
     let cites = views::answer_json::Written::default();
     bencher
         .bench(|| serde_json::to_string(&views::answer_json::AnswerJ(&kb, black_box(&a), Some(&cites))).expect("JSON"));
