@@ -541,18 +541,10 @@ fn a_batch_answers_each_question_as_it_is_answered_alone() {
 #[test]
 fn a_batch_answers_each_line_before_the_next_arrives() {
     use std::io::{BufRead, BufReader, Write};
-    use std::process::{Command, Stdio};
     use std::sync::mpsc;
     use std::time::Duration;
 
-    let mut child = Command::new(env!("CARGO_BIN_EXE_interop"))
-        .args(["ask", "-", "--format", "json", "--as-of", TODAY])
-        .env("NO_COLOR", "1")
-        .stdin(Stdio::piped())
-        .stdout(Stdio::piped())
-        .stderr(Stdio::null())
-        .spawn()
-        .expect("the interop binary runs");
+    let mut child = crate::common::spawn(None, &["ask", "-", "--format", "json", "--as-of", TODAY]);
     let mut stdin = child.stdin.take().expect("stdin is piped");
     let stdout = child.stdout.take().expect("stdout is piped");
     let (tx, rx) = mpsc::channel();

@@ -3,11 +3,11 @@
 //! examples run, did-you-mean.
 
 use std::io::Read;
-use std::process::{Command, Stdio};
+use std::process::Command;
 
 use serde_json::Value;
 
-use crate::common::{interop, interop_in};
+use crate::common::{interop, interop_in, spawn};
 
 /// Run `interop` with these environment variables set and nothing else about colour.
 fn with_env(args: &[&str], vars: &[(&str, &str)]) -> (String, String, i32) {
@@ -319,14 +319,7 @@ fn a_closed_pipe_ends_quietly() {
         &["products", "--format", "json"],
         &["ask", "-"],
     ] {
-        let mut child = Command::new(env!("CARGO_BIN_EXE_interop"))
-            .args(args)
-            .env("NO_COLOR", "1")
-            .stdin(Stdio::piped())
-            .stdout(Stdio::piped())
-            .stderr(Stdio::piped())
-            .spawn()
-            .expect("runs");
+        let mut child = spawn(None, args);
         if let Some(mut stdin) = child.stdin.take() {
             use std::io::Write as _;
             let many = format!("{NO}\n").repeat(200);

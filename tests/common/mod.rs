@@ -16,14 +16,14 @@ pub(crate) fn interop_with_stdin(args: &[&str], stdin: &str) -> Run {
     interop_in(None, args, stdin)
 }
 
-/// Run `interop` in a directory (the current one when `None`) with `args`, feeding `stdin`.
-pub(crate) fn interop_in(dir: Option<&std::path::Path>, args: &[&str], stdin: &str) -> Run {
+/// Start `interop` in a directory (the current one when `None`) with `args`, its standard
+/// streams piped, for a test that talks to it as it runs.
+pub(crate) fn spawn(dir: Option<&std::path::Path>, args: &[&str]) -> std::process::Child {
     let mut cmd = Command::new(env!("CARGO_BIN_EXE_interop"));
     if let Some(d) = dir {
         cmd.current_dir(d);
     }
-    let mut child = cmd
-        .args(args)
+    cmd.args(args)
         .env("NO_COLOR", "1")
         .env("COLUMNS", "80")
         .env_remove("RUST_BACKTRACE")
@@ -32,7 +32,12 @@ pub(crate) fn interop_in(dir: Option<&std::path::Path>, args: &[&str], stdin: &s
         .stdout(Stdio::piped())
         .stderr(Stdio::piped())
         .spawn()
-        .expect("the interop binary runs");
+        .expect("the interop binary runs")
+}
+
+/// Run `interop` in a directory (the current one when `None`) with `args`, feeding `stdin`.
+pub(crate) fn interop_in(dir: Option<&std::path::Path>, args: &[&str], stdin: &str) -> Run {
+    let mut child = spawn(dir, args);
     child
         .stdin
         .take()
