@@ -261,8 +261,9 @@ fn every_dated_fact_applies_from_its_date_and_not_the_day_before() {
 }
 
 /// A batch or a shell keeps the verdicts it works out (`engine::Answerer`): a kept verdict is
-/// the one evaluating again gives, for every feature on every product alone in its role, on
-/// the dates the tables changed.
+/// the one evaluating again gives, explained or not, for every feature on every product alone
+/// in its role, on the dates the tables changed; and a kept explanation is the one evaluating
+/// again gives.
 #[test]
 fn kept_verdicts_are_the_evaluations_verdicts() {
     let kb = load_embedded().expect("the shipped base loads");
@@ -278,6 +279,25 @@ fn kept_verdicts_are_the_evaluations_verdicts() {
             for t in &topologies {
                 let fresh = interop::engine::evaluate_lean(&kb, f, t, date).verdict;
                 assert_eq!(answerer.verdict(f, t, date), fresh, "{} on {t:?}", kb.features[f].id);
+                let explained = interop::engine::evaluate(&kb, f, t, date);
+                assert_eq!(explained.verdict, fresh, "explained: {} on {t:?}", kb.features[f].id);
+                for _ in 0..2 {
+                    let kept = answerer.evaluation(f, t, date);
+                    assert_eq!(
+                        format!("{:?}", (kept.verdict, &kept.reasons, &kept.conditions, &kept.caveats)),
+                        format!(
+                            "{:?}",
+                            (
+                                explained.verdict,
+                                &explained.reasons,
+                                &explained.conditions,
+                                &explained.caveats
+                            )
+                        ),
+                        "kept explanation: {} on {t:?}",
+                        kb.features[f].id
+                    );
+                }
                 assert_eq!(
                     answerer.verdict(f, t, date),
                     fresh,

@@ -6,6 +6,8 @@
 pub mod eval;
 mod suggest;
 
+use std::sync::Arc;
+
 use jiff::civil::Date;
 
 use crate::kb::KnowledgeBase;
@@ -32,10 +34,12 @@ pub struct Reading {
 /// The answer about one feature.
 #[derive(Debug, Clone)]
 pub struct FeatureAnswer {
-    pub evaluation: Evaluation,
-    pub suggestions: Vec<Fix>,
+    /// Shared with the answerer that keeps it (and with other answers of the same feature,
+    /// topology and date); its regions are empty ([`Answerer::evaluation`]).
+    pub evaluation: Arc<Evaluation>,
+    pub suggestions: Arc<[Fix]>,
     /// Prerequisite steps, in order (for `Needs` questions and suggestions).
-    pub steps: Vec<usize>,
+    pub steps: Arc<[usize]>,
     pub conflicts: Vec<usize>,
     pub limits: Vec<usize>,
     /// Where it does not work: the feature a source names as its replacement, and its verdict
@@ -310,13 +314,19 @@ pub fn answer(kb: &KnowledgeBase, q: &Question, as_of: Date) -> Answer {
 
 /// Answers many questions on one knowledge base (a batch, a shell session), keeping what does
 /// not depend on the question: where each feature works on any topology as of a date, which
-/// the fix search starts from, and the verdicts worked out without explanation (fixes verified,
-/// other readings, listings), which the questions of a batch ask again and again.
+/// the fix search starts from; the verdicts worked out without explanation (fixes verified,
+/// other readings, listings), which the questions of a batch ask again and again; and for each
+/// feature, topology and date asked about, its explained evaluation, its fixes and its
+/// prerequisite steps, which questions written in other words ask again.
 pub struct Answerer<'k> {
     kb: &'k KnowledgeBase,
-    everywhere: std::sync::Mutex<std::collections::BTreeMap<(usize, Date), std::sync::Arc<Evaluation>>>,
+    everywhere: std::sync::Mutex<std::collections::BTreeMap<(usize, Date), Arc<Evaluation>>>,
     /// At most 100,000 (a few megabytes).
     verdicts: crate::memo::Memo<(usize, Date, Cube), Verdict, 100_000>,
+    /// At most 10,000 each: an explained evaluation holds its reasons and regions (kilobytes).
+    explained: crate::memo::Memo<(usize, Date, Cube), Arc<Evaluation>, 10_000>,
+    fixes: crate::memo::Memo<(usize, Date, Cube), Arc<[Fix]>, 10_000>,
+    steps: crate::memo::Memo<(usize, Cube), Arc<[usize]>, 10_000>,
 }
 
 impl<'k> Answerer<'k> {
@@ -326,6 +336,9 @@ impl<'k> Answerer<'k> {
             kb,
             everywhere: std::sync::Mutex::default(),
             verdicts: crate::memo::Memo::default(),
+            explained: crate::memo::Memo::default(),
+            fixes: crate::memo::Memo::default(),
+            steps: crate::memo::Memo::default(),
         }
     }
 
@@ -336,14 +349,14 @@ impl<'k> Answerer<'k> {
     }
 
     /// Where `feature` works, on every topology, as of `date` (lean).
-    pub(crate) fn everywhere(&self, feature: usize, date: Date) -> std::sync::Arc<Evaluation> {
+    pub(crate) fn everywhere(&self, feature: usize, date: Date) -> Arc<Evaluation> {
         let kb = self.kb;
         // A poisoned lock only means another thread panicked; what it holds is still right.
         self.everywhere
             .lock()
             .unwrap_or_else(std::sync::PoisonError::into_inner)
             .entry((feature, date))
-            .or_insert_with(|| std::sync::Arc::new(evaluate_lean(kb, feature, &kb.universe.full(), date)))
+            .or_insert_with(|| Arc::new(evaluate_lean(kb, feature, &kb.universe.full(), date)))
             .clone()
     }
 
@@ -353,6 +366,34 @@ impl<'k> Answerer<'k> {
         self.verdicts.get_or_insert_with(&(feature, date, t.clone()), || {
             evaluate_lean(self.kb, feature, t, date).verdict
         })
+    }
+
+    /// [`evaluate`]'s explained evaluation of `feature` for `t` as of `date`, kept without its
+    /// regions (empty): they serve the evaluation of the features that require this one and
+    /// the fix search, which evaluate on their own; the reasons are what an answer shows, and
+    /// they do not grow with the size of the base as regions do.
+    #[must_use]
+    pub fn evaluation(&self, feature: usize, t: &Cube, date: Date) -> Arc<Evaluation> {
+        self.explained.get_or_insert_with(&(feature, date, t.clone()), || {
+            let mut ev = evaluate(self.kb, feature, t, date);
+            for region in [&mut ev.negative, &mut ev.works, &mut ev.qualified] {
+                *region = crate::region::Region::empty();
+            }
+            Arc::new(ev)
+        })
+    }
+
+    /// [`fixes`] for `feature` on `t` as of `date`, kept.
+    fn fixes(&self, feature: usize, t: &Cube, date: Date) -> Arc<[Fix]> {
+        self.fixes.get_or_insert_with(&(feature, date, t.clone()), || {
+            suggest::fixes_from(self, feature, t, date).into()
+        })
+    }
+
+    /// [`steps_for`] `feature` on `t`, kept.
+    fn steps(&self, feature: usize, t: &Cube) -> Arc<[usize]> {
+        self.steps
+            .get_or_insert_with(&(feature, t.clone()), || steps_for(self.kb, feature, t).into())
     }
 }
 
@@ -380,11 +421,11 @@ fn answer_with(answerer: &Answerer<'_>, q: &Question, as_of: Date) -> Answer {
     };
     let (first_choice, first_labels) = all_readings.first().cloned().unwrap_or_default();
     let t = topology(kb, &q.topology, &first_choice);
-    let evals: Vec<(usize, Evaluation)> = features_on(&t)
+    let evals: Vec<(usize, Arc<Evaluation>)> = features_on(&t)
         .into_iter()
-        .map(|f| (f, evaluate(kb, f, &t, as_of)))
+        .map(|f| (f, answerer.evaluation(f, &t, as_of)))
         .collect();
-    let verdict_of = |evals: &[(usize, Evaluation)]| evals.iter().map(|(_, e)| e.verdict).max();
+    let verdict_of = |evals: &[(usize, Arc<Evaluation>)]| evals.iter().map(|(_, e)| e.verdict).max();
 
     let mut readings_out = Vec::new();
     if !first_labels.is_empty() {
@@ -470,6 +511,7 @@ fn answer_with(answerer: &Answerer<'_>, q: &Question, as_of: Date) -> Answer {
                 let mut ev = ev;
                 if !answer.unknown_versions.is_empty() {
                     // A version nobody documents: nothing can be said of it.
+                    let ev = Arc::make_mut(&mut ev);
                     ev.verdict = Verdict::Unknown;
                     ev.conditions.clear();
                     ev.caveats.clear();
@@ -477,11 +519,11 @@ fn answer_with(answerer: &Answerer<'_>, q: &Question, as_of: Date) -> Answer {
                 // An unknown answer gets fixes too (the products the sources do cover), but not
                 // one about a version nobody documents.
                 let suggestions = if ev.verdict == Verdict::Yes || !answer.unknown_versions.is_empty() {
-                    Vec::new()
+                    Arc::default()
                 } else {
-                    suggest::fixes_from(answerer, f, &t, as_of)
+                    answerer.fixes(f, &t, as_of)
                 };
-                let steps = suggest::steps_for(kb, f, &t);
+                let steps = answerer.steps(f, &t);
                 let conflicts = kb
                     .conflicts
                     .iter()
@@ -502,7 +544,7 @@ fn answer_with(answerer: &Answerer<'_>, q: &Question, as_of: Date) -> Answer {
                     .replaced_by
                     .as_ref()
                     .filter(|_| ev.verdict != Verdict::Yes && answer.unknown_versions.is_empty())
-                    .map(|r| (r.feature, evaluate(kb, r.feature, &t, as_of).verdict))
+                    .map(|r| (r.feature, answerer.verdict(r.feature, &t, as_of)))
                     .filter(|(_, v)| matches!(v, Verdict::Yes | Verdict::Conditional));
                 answer.features.push(FeatureAnswer {
                     evaluation: ev,
