@@ -155,13 +155,37 @@ impl Parse<'_> {
                 _ => None,
             })
             .collect();
-        let mut out = Vec::new();
+        // The evidence by term, each term's entries in the order found, for the names' terms to
+        // look up below: where each term's entries are, by term (a question of 4,096 bytes has
+        // far fewer than 65,535 entries; past that, they are found by halving).
+        let mut by_term = evidence;
+        by_term.sort_by_key(|e| e.0);
+        let mut span: Vec<(u16, u16)> = Vec::new();
+        if u16::try_from(by_term.len()).is_ok() {
+            span.resize(by_term.last().map_or(0, |e| e.0 as usize + 1), (0, 0));
+            let mut from = 0u16;
+            for run in by_term.chunk_by(|a, b| a.0 == b.0) {
+                let to = from + u16::try_from(run.len()).unwrap_or(0);
+                span[run[0].0 as usize] = (from, to);
+                from = to;
+            }
+        }
+        let of = |t: Term| match span.get(t as usize) {
+            Some(&(a, b)) => &by_term[usize::from(a)..usize::from(b)],
+            None if span.is_empty() => {
+                let a = by_term.partition_point(|e| e.0 < t);
+                &by_term[a..a + by_term[a..].partition_point(|e| e.0 == t)]
+            }
+            None => &[],
+        };
+        let mut out = Vec::with_capacity(names.len());
         for n in names {
             let name = &idx.feature_names[n];
-            let conflicts = name.terms.iter().any(|&t| {
-                idx.product_role(t)
-                    .is_some_and(|r| named_roles.contains(&r) && !evidence.iter().any(|e| e.0 == t))
-            });
+            let conflicts = !named_roles.is_empty()
+                && name.terms.iter().any(|&t| {
+                    idx.product_role(t)
+                        .is_some_and(|r| named_roles.contains(&r) && of(t).is_empty())
+                });
             if conflicts {
                 continue;
             }
@@ -175,7 +199,7 @@ impl Parse<'_> {
             for &t in &name.terms {
                 let mut boost = None::<f32>;
                 let mut named = false;
-                for e in evidence.iter().filter(|e| e.0 == t) {
+                for e in of(t) {
                     if e.2 {
                         boost = Some(boost.unwrap_or(1.0).max(self.boost(e.1)));
                     } else {
@@ -215,16 +239,16 @@ impl Parse<'_> {
             if matched == 1 && coverage < 1.0 && single.is_some_and(|t| !idx.unique_to_one_feature(t)) {
                 continue;
             }
-            let mut free = Vec::new();
-            let mut matched_free = Vec::new();
-            let mut matched_all = Vec::new();
+            let mut free = Vec::with_capacity(name.terms.len());
+            let mut matched_free = Vec::with_capacity(free_terms);
+            let mut matched_all = Vec::with_capacity(matched);
             for &t in &name.terms {
                 let before = free.len();
-                free.extend(evidence.iter().filter(|e| e.0 == t && e.2).map(|e| e.1));
+                free.extend(of(t).iter().filter(|e| e.2).map(|e| e.1));
                 if free.len() > before {
                     matched_free.push(t);
                     matched_all.push(t);
-                } else if evidence.iter().any(|e| e.0 == t) {
+                } else if !of(t).is_empty() {
                     matched_all.push(t);
                 }
             }

@@ -1245,17 +1245,17 @@ fn closest_word<'a>(w: &str, candidates: impl Iterator<Item = (&'a str, Term)>) 
     let max = if n >= 8 { 2 } else { 1 };
     let mut best: Option<(usize, &str, Term)> = None;
     let mut tied = false;
-    let letters = w.is_ascii().then(|| letter_counts(w));
+    let letters = w.is_ascii().then(|| (letter_counts(w), letter_mask(w)));
     for (s, t) in candidates {
-        let m = s.chars().count();
+        let m = if s.is_ascii() { s.len() } else { s.chars().count() };
         if m < 4 || m.abs_diff(n) > max {
             continue;
         }
         // Most words of the vocabulary are far from a typo by their letters alone: no
         // distance is worked out for them.
-        if let Some(letters) = &letters
+        if let Some((letters, mask)) = &letters
             && s.is_ascii()
-            && bag_distance(letters, s) > max
+            && (mask_distance(*mask, letter_mask(s)) > max || bag_distance(letters, s) > max)
         {
             continue;
         }
@@ -1308,6 +1308,17 @@ fn letter_counts(w: &str) -> [i16; 32] {
         c[usize::from(b & 31)] += 1;
     }
     c
+}
+
+/// Which letters an ASCII word has, as [`letter_counts`] counts them (one bit each).
+fn letter_mask(w: &str) -> u32 {
+    w.bytes().fold(0, |m, b| m | 1 << (b & 31))
+}
+
+/// A lower bound of [`bag_distance`], quicker: how many letters one word has that the other
+/// lacks altogether, on the side that has more.
+fn mask_distance(a: u32, b: u32) -> usize {
+    (a & !b).count_ones().max((b & !a).count_ones()) as usize
 }
 
 /// A lower bound of the edit distance (with transpositions) between the word `letters` counts
@@ -1372,6 +1383,10 @@ mod tests {
             let letters = letter_counts(a);
             for b in words.iter().copied().step_by(5) {
                 assert!(bag_distance(&letters, b) <= strsim::osa_distance(a, b), "{a} / {b}");
+                assert!(
+                    mask_distance(letter_mask(a), letter_mask(b)) <= bag_distance(&letters, b),
+                    "{a} / {b}"
+                );
                 checked += 1;
             }
         }
