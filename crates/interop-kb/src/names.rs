@@ -1026,11 +1026,15 @@ impl NameIndex {
             return false;
         }
         // An inflection of a stop word, exactly: not a typo that happens to share its stem
-        // ("onlie" is no form of "only").
-        stop::WORDS
-            .iter()
-            .filter(|s| s.len() > 3 && w.starts_with(s.trim_end_matches('e')))
-            .any(|s| inflections(s).iter().any(|f| f == w))
+        // ("onlie" is no form of "only"). Inflections are ASCII, and a word is one of a word
+        // it is, less one to three letters, or less "ing" with an "e".
+        let inflected_from = |s: &str| {
+            s.len() > 3 && stop::is_stop(s) && stop::WORDS.contains(&s) && inflections(s).iter().any(|f| f == w)
+        };
+        w.is_ascii()
+            && ((1..=3).any(|k| inflected_from(&w[..w.len() - k]))
+                || w.strip_suffix("ing")
+                    .is_some_and(|stem| inflected_from(&format!("{stem}e"))))
     }
 
     /// Whether a folded word is a word the knowledge base reads as a synonym exactly as
@@ -1392,6 +1396,43 @@ mod tests {
         }
         assert!(checked > 10_000, "{checked} pairs");
         drop(kb);
+    }
+
+    /// A word is an inflection of a stop word when some stop word of more than three letters
+    /// inflects to it: what `stop_stem` finds from the word itself.
+    #[test]
+    fn inflections_of_stop_words_are_found_from_the_word() {
+        let (_kb, idx) = index();
+        let brute = |w: &str| {
+            stop::WORDS
+                .iter()
+                .filter(|s| s.len() > 3)
+                .any(|s| inflections(s).iter().any(|f| f == w))
+        };
+        let mut words: Vec<String> = stop::WORDS.iter().flat_map(|s| inflections(s)).collect();
+        words.extend(stop::WORDS.iter().map(|s| (*s).to_owned()));
+        words.extend(idx.term_text.iter().cloned());
+        words.extend(
+            [
+                "changes",
+                "requiring",
+                "onlie",
+                "wheres",
+                "getting",
+                "havings",
+                "déjà",
+                "théing",
+            ]
+            .map(String::from),
+        );
+        let mut found = 0;
+        for w in &words {
+            let expected =
+                w.len() > 3 && w.chars().all(char::is_alphabetic) && !idx.surfaces.contains_key(w.as_str()) && brute(w);
+            assert_eq!(idx.stop_stem(w), expected, "{w}");
+            found += usize::from(expected);
+        }
+        assert!(found > 100, "{found} inflections");
     }
 
     fn index() -> (KnowledgeBase, NameIndex) {
