@@ -318,9 +318,9 @@ impl Parse<'_> {
 
     /// The best candidate of each feature, best first; ties go to the rows of the support
     /// table, in its order.
-    fn best_per_feature(&self, mut cands: Vec<Candidate>) -> Vec<Candidate> {
+    fn best_per_feature(&self, cands: Vec<Candidate>) -> Vec<Candidate> {
         let kb = self.kb;
-        cands.sort_by(|a, b| {
+        let order = |a: &Candidate, b: &Candidate| {
             b.score
                 .total_cmp(&a.score)
                 .then_with(|| b.free.len().cmp(&a.free.len()))
@@ -328,17 +328,24 @@ impl Parse<'_> {
                     let row = |c: &Candidate| (!kb.in_a_table(c.feature), kb.features[c.feature].rows.first().copied());
                     row(a).cmp(&row(b))
                 })
-        });
-        let mut seen = Vec::new();
-        cands.retain(|c| {
-            if seen.contains(&c.feature) {
-                false
-            } else {
-                seen.push(c.feature);
-                true
-            }
-        });
-        cands
+        };
+        // Each feature's first candidate in that order (the earliest of equals), then those in
+        // that order: what a stable sort followed by keeping each feature's first gives, without
+        // sorting every candidate (a large base has many per feature).
+        let mut best: std::collections::HashMap<usize, usize> = std::collections::HashMap::new();
+        for (i, c) in cands.iter().enumerate() {
+            best.entry(c.feature)
+                .and_modify(|b| {
+                    if order(c, &cands[*b]).is_lt() {
+                        *b = i;
+                    }
+                })
+                .or_insert(i);
+        }
+        let mut kept: Vec<usize> = best.into_values().collect();
+        kept.sort_by(|&a, &b| order(&cands[a], &cands[b]).then(a.cmp(&b)));
+        let mut cands: Vec<Option<Candidate>> = cands.into_iter().map(Some).collect();
+        kept.into_iter().filter_map(|i| cands[i].take()).collect()
     }
 }
 

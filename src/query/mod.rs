@@ -21,7 +21,7 @@ mod features;
 
 use std::ops::Range;
 
-use crate::diag::{Diagnostic, closest_sized, one_of};
+use crate::diag::{Diagnostic, closest_sized, one_of, reach};
 use crate::kb::KnowledgeBase;
 use crate::names::{Entity, NameIndex, Word, WordKind};
 use crate::text::stop;
@@ -1324,7 +1324,8 @@ fn no_feature(p: &Parse<'_>, topology: &[Mention]) -> Diagnostic {
             }
             let phrase = phrase.join(" ");
             let names = || p.index.feature_keys_of_words(len);
-            for c in closest_sized(&phrase, names().map(|(_, key, chars)| (key, chars))) {
+            let near = p.index.feature_keys_within(len, reach(&phrase));
+            for c in closest_sized(&phrase, near.map(|(_, key, chars)| (key, chars))) {
                 if let Some((n, _, _)) = names().find(|(_, key, _)| *key == c)
                     && !offers.iter().any(|o| *o == crate::text::display(n))
                 {

@@ -222,6 +222,27 @@ pub fn closest<'a>(word: &str, candidates: impl IntoIterator<Item = &'a str>) ->
     closest_sized(word, candidates.into_iter().map(|c| (c, c.chars().count())))
 }
 
+/// How many edits [`closest_sized`] accepts for a word of `n` characters.
+fn budget(n: usize) -> usize {
+    (n / 3).clamp(1, 3)
+}
+
+/// Whether a candidate of `m` characters is too long or too short for [`closest_sized`] to
+/// accept it for a word of `n`: Jaro-Winkler cannot reach 0.9 between words of very different
+/// lengths, nor an edit distance within the budget.
+fn too_far(n: usize, m: usize) -> bool {
+    n.abs_diff(m) > budget(n).max(n.min(m) / 2)
+}
+
+/// The numbers of characters (once lowercase) a candidate can have for [`closest_sized`] to
+/// offer it for `word`: a vocabulary that keeps its words by length need look at those only.
+#[must_use]
+pub fn reach(word: &str) -> std::ops::RangeInclusive<usize> {
+    let n = word.to_lowercase().chars().count();
+    let shortest = (0..=n).find(|&m| !too_far(n, m)).unwrap_or(n);
+    shortest..=n + budget(n).max(n / 2)
+}
+
 /// [`closest`], among candidates given with how many characters they have (a vocabulary that
 /// keeps it need not count them at every question).
 #[must_use]
@@ -231,7 +252,7 @@ pub fn closest_sized<'a>(word: &str, candidates: impl IntoIterator<Item = (&'a s
         return Vec::new();
     }
     let n = w.chars().count();
-    let budget = (n / 3).clamp(1, 3);
+    let budget = budget(n);
     let counts = w.is_ascii().then(|| {
         let mut counts = [0i16; 128];
         for b in w.bytes() {
@@ -239,63 +260,64 @@ pub fn closest_sized<'a>(word: &str, candidates: impl IntoIterator<Item = (&'a s
         }
         counts
     });
-    let mut scored: Vec<(usize, u64, &str)> = candidates
-        .into_iter()
-        .filter_map(|(c, chars)| {
-            // Jaro-Winkler cannot reach 0.9 between words of very different lengths: skip the
-            // distances then (they cost a table each).
-            let too_far = |m: usize| n.abs_diff(m) > budget.max(n.min(m) / 2);
-            // (Lowercase ASCII has as many characters.)
-            if too_far(chars) && c.is_ascii() {
-                return None;
-            }
-            let lc: std::borrow::Cow<'_, str> = if c.is_ascii() {
-                if c.bytes().any(|b| b.is_ascii_uppercase()) {
-                    c.to_ascii_lowercase().into()
-                } else {
-                    c.into()
-                }
-            } else if c.chars().any(char::is_uppercase) {
-                c.to_lowercase().into()
+    // Only the closest spellings are offered (a near miss hides the farther ones): those at the
+    // smallest distance found so far are kept, and a candidate surely farther is not measured.
+    let mut best = usize::MAX;
+    let mut kept: Vec<(usize, u64, &str)> = Vec::new();
+    for (c, chars) in candidates {
+        // Skip the distances of candidates too long or too short (they cost a table each).
+        let too_far = |m: usize| too_far(n, m);
+        // (Lowercase ASCII has as many characters.)
+        if too_far(chars) && c.is_ascii() {
+            continue;
+        }
+        let lc: std::borrow::Cow<'_, str> = if c.is_ascii() {
+            if c.bytes().any(|b| b.is_ascii_uppercase()) {
+                c.to_ascii_lowercase().into()
             } else {
                 c.into()
-            };
-            let m = if matches!(lc, std::borrow::Cow::Borrowed(_)) {
-                chars
-            } else {
-                lc.chars().count()
-            };
-            if too_far(m) {
-                return None;
             }
-            // Most candidates share too few characters with the word to be within reach of
-            // either measure: skip the distances then.
-            if let Some(counts) = &counts
-                && out_of_reach(counts, n, &lc, m, budget, w.len() >= 4)
-            {
-                return None;
+        } else if c.chars().any(char::is_uppercase) {
+            c.to_lowercase().into()
+        } else {
+            c.into()
+        };
+        let m = if matches!(lc, std::borrow::Cow::Borrowed(_)) {
+            chars
+        } else {
+            lc.chars().count()
+        };
+        if too_far(m) {
+            continue;
+        }
+        // Most candidates share too few characters with the word to be within reach of
+        // either measure, or of the closest found so far: skip the distances then.
+        if let Some(counts) = &counts
+            && (out_of_reach(counts, n, &lc, m, budget, w.len() >= 4)
+                || best != usize::MAX && out_of_reach(counts, n, &lc, m, best, false))
+        {
+            continue;
+        }
+        // Adjacent transpositions count one edit (restricted Damerau-Levenshtein).
+        let d = strsim::osa_distance(&w, &lc);
+        if d > best {
+            continue;
+        }
+        let jw = strsim::jaro_winkler(&w, &lc);
+        if d <= budget || (jw >= 0.9 && w.len() >= 4) {
+            if d < best {
+                best = d;
+                kept.clear();
             }
-            // Adjacent transpositions count one edit (restricted Damerau-Levenshtein).
-            let d = strsim::osa_distance(&w, &lc);
-            let jw = strsim::jaro_winkler(&w, &lc);
-            (d <= budget || (jw >= 0.9 && w.len() >= 4)).then(|| {
-                // Lower is better: distance first, then Jaro-Winkler.
-                #[allow(clippy::cast_possible_truncation, clippy::cast_sign_loss)]
-                let jw_rank = ((1.0 - jw) * 1e6) as u64;
-                (d, jw_rank, c)
-            })
-        })
-        .collect();
-    scored.sort();
-    scored.dedup_by(|a, b| a.2 == b.2);
-    // Only the closest spellings: a near miss hides the farther ones.
-    let best = scored.first().map_or(0, |s| s.0);
-    scored
-        .into_iter()
-        .filter(|s| s.0 == best)
-        .take(3)
-        .map(|(_, _, c)| c)
-        .collect()
+            // Lower is better: distance first, then Jaro-Winkler.
+            #[allow(clippy::cast_possible_truncation, clippy::cast_sign_loss)]
+            let jw_rank = ((1.0 - jw) * 1e6) as u64;
+            kept.push((d, jw_rank, c));
+        }
+    }
+    kept.sort_unstable();
+    kept.dedup_by(|a, b| a.2 == b.2);
+    kept.into_iter().take(3).map(|(_, _, c)| c).collect()
 }
 
 /// Whether the candidate `c` of `m` characters is surely neither within `budget` edits of the
@@ -353,6 +375,20 @@ pub fn did_you_mean<'a>(word: &str, candidates: impl IntoIterator<Item = &'a str
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// A vocabulary that looks only at the candidates within `reach` misses none that
+    /// `closest_sized` could offer: every length outside it is too far, every one inside is not.
+    #[test]
+    fn reach_is_every_length_a_candidate_can_have() {
+        for n in 1..60 {
+            let word = "x".repeat(n);
+            let within = reach(&word);
+            for m in 0..200 {
+                assert_eq!(within.contains(&m), !too_far(n, m), "{n} / {m}");
+            }
+        }
+        assert_eq!(reach("Exchnage"), 6..=12);
+    }
 
     #[test]
     fn line_col_counts_characters() {

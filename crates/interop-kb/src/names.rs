@@ -291,8 +291,9 @@ pub struct NameIndex {
     display_keys: String,
     display_key_ends: Vec<u32>,
     /// The display names of features by how many words their keys have (1 to 3), as indices
-    /// into `display`: what a phrase of as many words of a rejected question is matched
-    /// against, made on the first rejected question.
+    /// into `display` with how many characters their keys have, shortest keys first and in the
+    /// order of `display` within a length: what a phrase of as many words of a rejected
+    /// question is matched against, made on the first rejected question.
     #[serde(skip)]
     feature_keys_by_words: std::sync::OnceLock<[Vec<(u32, u32)>; 4]>,
     /// The terms a name of the topology stands for among the words of features.
@@ -1181,28 +1182,43 @@ impl NameIndex {
     }
 
     /// The display names of features whose keys have `words` words (1 to 3; none otherwise),
-    /// with their keys and how many characters those have: what a phrase of as many words is
-    /// matched against for did-you-mean.
+    /// with their keys and how many characters those have, shortest keys first (in the order
+    /// of the display names within a length): what a phrase of as many words is matched
+    /// against for did-you-mean.
     pub fn feature_keys_of_words(&self, words: usize) -> impl Iterator<Item = (&str, &str, usize)> {
+        self.feature_keys_within(words, 0..=usize::MAX)
+    }
+
+    /// [`NameIndex::feature_keys_of_words`], those whose keys have a number of characters in
+    /// `chars` only (found by halving, not by looking at each).
+    pub fn feature_keys_within(
+        &self,
+        words: usize,
+        chars: std::ops::RangeInclusive<usize>,
+    ) -> impl Iterator<Item = (&str, &str, usize)> {
         let by_words = self.feature_keys_by_words.get_or_init(|| {
             let mut by_words: [Vec<(u32, u32)>; 4] = Default::default();
             for (i, ((_, e), key)) in self.display.iter().zip(self.display_keys()).enumerate() {
-                let n = key.split(' ').count();
+                // As many words as spaces and one.
+                let n = key.bytes().filter(|&b| b == b' ').count() + 1;
                 if matches!(e, Entity::Feature(_)) && n <= 3 {
                     let chars = u32::try_from(key.chars().count()).unwrap_or(u32::MAX);
                     by_words[n].push((u32::try_from(i).unwrap_or(u32::MAX), chars));
                 }
             }
+            for keys in &mut by_words {
+                keys.sort_by_key(|&(i, chars)| (chars, i));
+            }
             by_words
         });
-        by_words
-            .get(words)
-            .into_iter()
-            .flatten()
-            .filter_map(move |&(i, chars)| {
-                let i = i as usize;
-                Some((self.display.get(i)?.0.as_str(), self.display_key(i), chars as usize))
-            })
+        let keys = by_words.get(words).map_or(&[][..], Vec::as_slice);
+        let within = |c: u32| chars.contains(&(c as usize));
+        let from = keys.partition_point(|&(_, c)| (c as usize) < *chars.start());
+        let to = from + keys[from..].partition_point(|&(_, c)| within(c));
+        keys[from..to].iter().filter_map(move |&(i, chars)| {
+            let i = i as usize;
+            Some((self.display.get(i)?.0.as_str(), self.display_key(i), chars as usize))
+        })
     }
 
     /// The key of the `i`th display name.
