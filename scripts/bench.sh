@@ -45,21 +45,27 @@ qs = ["does high-resolution photo work with Exchange 2010 and Lync 2010?",
       "does blorp work with Exchange 2013?"]
 open(sys.argv[1], "w").write("".join(random.choice(qs) + "\n" for _ in range(20000)))
 PY
-# And every question of the paraphrase corpus and the question files, once each (1,300 distinct
-# questions, some rejected by design).
-python3 - "$tmp/distinct.txt" <<'PY'
+# The questions of the paraphrase corpus, and (with `all`) those of the question files after
+# them, each once: written to $2.
+questions() {
+    python3 - "$1" "$2" <<'PY'
 import glob, sys
 out = []
 for f in sorted(glob.glob("tests/paraphrases/*.txt")):
     for line in open(f, encoding="utf-8"):
         if line.strip() and not line.startswith("#") and line.count("|") >= 2:
             out.append(line.split("|", 2)[2].strip())
-for f in sorted(glob.glob("tests/questions/*.txt")):
-    for line in open(f, encoding="utf-8"):
-        if line.strip() and not line.startswith("#"):
-            out.append(line.split(" => ")[0].strip())
-open(sys.argv[1], "w", encoding="utf-8").write("".join(q + "\n" for q in out))
+if sys.argv[1] == "all":
+    for f in sorted(glob.glob("tests/questions/*.txt")):
+        for line in open(f, encoding="utf-8"):
+            if line.strip() and not line.startswith("#"):
+                out.append(line.split(" => ")[0].strip())
+open(sys.argv[2], "w", encoding="utf-8").write("".join(q + "\n" for q in out))
 PY
+}
+# Every question of the paraphrase corpus and the question files, once each (1,368 questions,
+# some rejected by design; some ask the same feature of the same topology in other words).
+questions all "$tmp/distinct.txt"
 distinct=$(wc -l <"$tmp/distinct.txt")
 for format in text json; do
     hyperfine --warmup 2 --runs 10 -i --style none --export-json "$tmp/batch.json" \
@@ -69,17 +75,26 @@ for format in text json; do
         "\($format): \(20000 / .results[0].median | round) questions/s (the mix), \($distinct / .results[1].median | round) questions/s (\($distinct) distinct questions); medians of 10 runs"' "$tmp/batch.json"
 done
 
-echo "== scale: load (fully checked) and answer, per synthetic size (medians of 5 runs)"
+echo "== scale: load (fully checked) and answer, per synthetic size (medians of 3 runs)"
 printf '%s\n' "$q" >"$tmp/one.txt"
-for _ in $(seq 2001); do printf '%s\n' "$q"; done >"$tmp/many.txt"
+# Further questions: the paraphrase corpus after the README's question (questions about one
+# feature each, each written once: where two ask the same feature of the same topology in
+# other words, the answer kept serves the second); and four listings of every feature, on four
+# topologies.
+questions paraphrases "$tmp/paraphrases.txt"
+{ printf '%s\n' "$q"; cat "$tmp/paraphrases.txt"; } >"$tmp/further.txt"
+further=$(($(wc -l <"$tmp/further.txt") - 1))
+printf '%s\n' "$q" "what works with Exchange 2013 and Skype for Business Server 2015?" \
+    "what doesn't work with Exchange 2010 and Lync Server 2013?" "which features work with Exchange Online and SfB Online?" \
+    "what works with Exchange 2016 and Skype for Business Server 2019?" >"$tmp/listing.txt"
 for scale in 1 10 100 1000; do
     "$bin" synth --scale "$scale" --out "$tmp/kb$scale"
-    # Load and one answer, then load and 2,001: the difference is 2,000 answers.
-    hyperfine --warmup 1 --runs 5 -i --style none --export-json "$tmp/scale.json" \
+    hyperfine --warmup 1 --runs 3 -i --style none --export-json "$tmp/scale.json" \
         "$bin --data $tmp/kb$scale ask - < $tmp/one.txt" \
-        "$bin --data $tmp/kb$scale ask - < $tmp/many.txt" >/dev/null 2>&1 || true
+        "$bin --data $tmp/kb$scale ask - < $tmp/further.txt" \
+        "$bin --data $tmp/kb$scale ask - < $tmp/listing.txt" >/dev/null 2>&1 || true
     mem=$( { /usr/bin/time -f "%M" "$bin" --data "$tmp/kb$scale" ask - <"$tmp/one.txt" >/dev/null; } 2>&1 | tail -1)
-    jq -r --arg scale "$scale" --arg mem "$mem" '
-        (.results[0].median) as $one | (.results[1].median) as $many |
-        "\($scale | tonumber | tostring | (" " * (5 - length)) + .)×: load + 1 answer \($one * 100 | round / 100) s, \($mem | tonumber / 1024 | floor) MB; each further answer \((($many - $one) / 2000 * 1000000 | round) / 1000) ms"' "$tmp/scale.json"
+    jq -r --arg scale "$scale" --arg mem "$mem" --argjson further "$further" '
+        (.results[0].median) as $one | (.results[1].median) as $many | (.results[2].median) as $list |
+        "\($scale | tonumber | tostring | (" " * (5 - length)) + .)×: load + 1 answer \($one * 100 | round / 100) s, \($mem | tonumber / 1024 | floor) MB; each further question \((($many - $one) / $further * 1000000 | round) / 1000) ms (\($further) paraphrases); a listing of every feature \((($list - $one) / 4 * 10000 | round) / 10) ms"' "$tmp/scale.json"
 done

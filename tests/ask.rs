@@ -508,11 +508,16 @@ fn a_rejected_batch_line_is_located_by_its_line_number() {
     assert_eq!(run.stdout.lines().count(), 42);
 }
 
-/// A batch keeps what does not depend on the question between answers (`engine::Answerer`):
-/// each answer is still the one the question gets asked alone.
+/// A batch keeps what does not depend on the question between answers (`engine::Answerer`),
+/// and each feature's explained answer per topology: each answer is still the one the question
+/// gets asked alone, in other words too, and a version nobody documents changes nothing kept
+/// for the same feature and topology, asked before it or after.
 #[test]
 fn a_batch_answers_each_question_as_it_is_answered_alone() {
     let questions = [
+        "does UCS work with SfB Server 2015?",
+        "does UCS work with Exchange 2007 and SfB Server 2015?",
+        "is the unified contact store supported with Skype for Business Server 2015?",
         "does high-resolution photo work with Exchange 2010 and Lync 2010?",
         "UCS with Exchange 2013 and SfB Server 2015",
         "does high-resolution photo work with Exchange 2013 and Lync 2013?",

@@ -121,6 +121,39 @@ pub struct Evaluation {
     pub qualified: Region,
 }
 
+impl Evaluation {
+    /// About how many bytes it holds (what keeping it costs): its reasons with their texts and
+    /// citations, its conditions and caveats, its regions.
+    #[must_use]
+    pub fn bytes(&self) -> usize {
+        fn reason(r: &Reason) -> usize {
+            std::mem::size_of::<Reason>()
+                + r.id.len()
+                + r.says.len()
+                + r.here.as_ref().map_or(0, String::len)
+                + r.sources
+                    .iter()
+                    .map(|c| {
+                        std::mem::size_of::<crate::kb::Cite>()
+                            + c.section.len()
+                            + c.quote.len()
+                            + c.english.as_ref().map_or(0, String::len)
+                            + c.inferred.as_ref().map_or(0, String::len)
+                    })
+                    .sum::<usize>()
+                + r.because.iter().map(reason).sum::<usize>()
+        }
+        let texts = |t: &[String]| t.iter().map(|s| std::mem::size_of::<String>() + s.len()).sum::<usize>();
+        std::mem::size_of::<Evaluation>()
+            + self.reasons.iter().map(reason).sum::<usize>()
+            + texts(&self.conditions)
+            + texts(&self.caveats)
+            + self.negative.bytes()
+            + self.works.bytes()
+            + self.qualified.bytes()
+    }
+}
+
 /// Evaluate `feature` on the topologies of `topology`, as of `date`.
 #[must_use]
 pub fn evaluate(kb: &KnowledgeBase, feature: usize, topology: &Cube, date: Date) -> Evaluation {

@@ -35,7 +35,7 @@ pub struct Reading {
 #[derive(Debug, Clone)]
 pub struct FeatureAnswer {
     /// Shared with the answerer that keeps it (and with other answers of the same feature,
-    /// topology and date); its regions are empty ([`Answerer::evaluation`]).
+    /// topology and date).
     pub evaluation: Arc<Evaluation>,
     pub suggestions: Arc<[Fix]>,
     /// Prerequisite steps, in order (for `Needs` questions and suggestions).
@@ -312,19 +312,26 @@ pub fn answer(kb: &KnowledgeBase, q: &Question, as_of: Date) -> Answer {
     Answerer::new(kb).answer(q, as_of)
 }
 
+/// How many bytes of explained evaluations an [`Answerer`] keeps at most.
+pub const EXPLAINED_BYTES: usize = 64 << 20;
+
 /// Answers many questions on one knowledge base (a batch, a shell session), keeping what does
 /// not depend on the question: where each feature works on any topology as of a date, which
 /// the fix search starts from; the verdicts worked out without explanation (fixes verified,
 /// other readings, listings), which the questions of a batch ask again and again; and for each
 /// feature, topology and date asked about, its explained evaluation, its fixes and its
-/// prerequisite steps, which questions written in other words ask again.
+/// prerequisite steps, which questions written in other words ask again. What it keeps is
+/// bounded by count and, for explained evaluations (which grow with the base: a coverage note
+/// of a large base names thousands of products), by bytes.
 pub struct Answerer<'k> {
     kb: &'k KnowledgeBase,
     everywhere: std::sync::Mutex<std::collections::BTreeMap<(usize, Date), Arc<Evaluation>>>,
     /// At most 100,000 (a few megabytes).
     verdicts: crate::memo::Memo<(usize, Date, Cube), Verdict, 100_000>,
-    /// At most 10,000 each: an explained evaluation holds its reasons and regions (kilobytes).
+    /// At most 10,000 each, and explained evaluations of at most [`EXPLAINED_BYTES`] in all
+    /// (`explained_bytes` so far).
     explained: crate::memo::Memo<(usize, Date, Cube), Arc<Evaluation>, 10_000>,
+    explained_bytes: std::sync::atomic::AtomicUsize,
     fixes: crate::memo::Memo<(usize, Date, Cube), Arc<[Fix]>, 10_000>,
     steps: crate::memo::Memo<(usize, Cube), Arc<[usize]>, 10_000>,
 }
@@ -337,6 +344,7 @@ impl<'k> Answerer<'k> {
             everywhere: std::sync::Mutex::default(),
             verdicts: crate::memo::Memo::default(),
             explained: crate::memo::Memo::default(),
+            explained_bytes: std::sync::atomic::AtomicUsize::new(0),
             fixes: crate::memo::Memo::default(),
             steps: crate::memo::Memo::default(),
         }
@@ -368,19 +376,23 @@ impl<'k> Answerer<'k> {
         })
     }
 
-    /// [`evaluate`]'s explained evaluation of `feature` for `t` as of `date`, kept without its
-    /// regions (empty): they serve the evaluation of the features that require this one and
-    /// the fix search, which evaluate on their own; the reasons are what an answer shows, and
-    /// they do not grow with the size of the base as regions do.
+    /// [`evaluate`]'s explained evaluation of `feature` for `t` as of `date`, kept while the
+    /// kept ones take less than [`EXPLAINED_BYTES`].
     #[must_use]
     pub fn evaluation(&self, feature: usize, t: &Cube, date: Date) -> Arc<Evaluation> {
-        self.explained.get_or_insert_with(&(feature, date, t.clone()), || {
-            let mut ev = evaluate(self.kb, feature, t, date);
-            for region in [&mut ev.negative, &mut ev.works, &mut ev.qualified] {
-                *region = crate::region::Region::empty();
-            }
-            Arc::new(ev)
-        })
+        use std::sync::atomic::Ordering::Relaxed;
+        self.explained.get_or_insert_with_if(
+            &(feature, date, t.clone()),
+            || Arc::new(evaluate(self.kb, feature, t, date)),
+            |ev| {
+                let bytes = ev.bytes() + t.bytes();
+                self.explained_bytes
+                    .fetch_update(Relaxed, Relaxed, |kept| {
+                        (kept + bytes <= EXPLAINED_BYTES).then_some(kept + bytes)
+                    })
+                    .is_ok()
+            },
+        )
     }
 
     /// [`fixes`] for `feature` on `t` as of `date`, kept.

@@ -1323,10 +1323,11 @@ fn no_feature(p: &Parse<'_>, topology: &[Mention]) -> Diagnostic {
                 continue;
             }
             let phrase = phrase.join(" ");
-            let names = || p.index.feature_keys_of_words(len);
-            let near = p.index.feature_keys_within(len, reach(&phrase));
-            for c in closest_sized(&phrase, near.map(|(_, key, chars)| (key, chars))) {
-                if let Some((n, _, _)) = names().find(|(_, key, _)| *key == c)
+            // The names whose keys have a length within reach; the first with a key offered
+            // is its display name (all those with that key are among them).
+            let near: Vec<_> = p.index.feature_keys_within(len, reach(&phrase)).collect();
+            for c in closest_sized(&phrase, near.iter().map(|&(_, key, chars)| (key, chars))) {
+                if let Some((n, _, _)) = near.iter().find(|(_, key, _)| *key == c)
                     && !offers.iter().any(|o| *o == crate::text::display(n))
                 {
                     offers.push(crate::text::display(n));

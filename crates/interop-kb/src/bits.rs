@@ -52,6 +52,15 @@ impl Bits {
         self.len == 0
     }
 
+    /// The bytes it holds beside itself (none when its words are inline).
+    #[must_use]
+    pub fn heap_bytes(&self) -> usize {
+        match &self.words {
+            Words::Inline(_) => 0,
+            Words::Heap(w) => std::mem::size_of_val(&**w),
+        }
+    }
+
     fn words(&self) -> &[u64] {
         match &self.words {
             Words::Inline(w) => &w[..word_count(self.len)],

@@ -266,9 +266,8 @@ pub fn closest_sized<'a>(word: &str, candidates: impl IntoIterator<Item = (&'a s
     let mut kept: Vec<(usize, u64, &str)> = Vec::new();
     for (c, chars) in candidates {
         // Skip the distances of candidates too long or too short (they cost a table each).
-        let too_far = |m: usize| too_far(n, m);
         // (Lowercase ASCII has as many characters.)
-        if too_far(chars) && c.is_ascii() {
+        if too_far(n, chars) && c.is_ascii() {
             continue;
         }
         let lc: std::borrow::Cow<'_, str> = if c.is_ascii() {
@@ -287,7 +286,7 @@ pub fn closest_sized<'a>(word: &str, candidates: impl IntoIterator<Item = (&'a s
         } else {
             lc.chars().count()
         };
-        if too_far(m) {
+        if too_far(n, m) {
             continue;
         }
         // Most candidates share too few characters with the word to be within reach of
@@ -399,48 +398,95 @@ mod tests {
         assert_eq!(line_col(t, 1000), (3, 1));
     }
 
+    /// Names, typos of them and strangers.
+    const NAMES: [&str; 36] = [
+        "high resolution photo",
+        "hi res photo",
+        "unified contact store",
+        "unifed contact store",
+        "ucs",
+        "voicemail",
+        "voice mail",
+        "archiving",
+        "archving",
+        "presence",
+        "presense",
+        "free busy",
+        "freebusy",
+        "meeting delegation",
+        "delegation",
+        "blorp",
+        "owa",
+        "outlook web app",
+        "im",
+        "chat",
+        "contact",
+        "contacts",
+        "photo",
+        "photos",
+        "unified messaging",
+        "um",
+        "server to server authentication",
+        "oauth",
+        "autodiscover",
+        "autodicover",
+        "sharepoint",
+        "skill search",
+        "skills",
+        "missed conversation",
+        "conversation history",
+        "history",
+    ];
+
+    /// What [`closest_sized`] gives is what measuring every candidate, sorting them and keeping
+    /// the closest gives (as it did before it kept only the closest found so far, and skipped
+    /// candidates by length and by the characters they share).
+    #[test]
+    fn closest_is_the_closest_of_all_candidates_measured() {
+        let all = |word: &str| -> Vec<&str> {
+            let w = word.to_lowercase();
+            let n = w.chars().count();
+            let mut scored: Vec<(usize, u64, &str)> = NAMES
+                .iter()
+                .filter_map(|&c| {
+                    let lc = c.to_lowercase();
+                    if too_far(n, lc.chars().count()) {
+                        return None;
+                    }
+                    let d = strsim::osa_distance(&w, &lc);
+                    let jw = strsim::jaro_winkler(&w, &lc);
+                    #[allow(clippy::cast_possible_truncation, clippy::cast_sign_loss)]
+                    let jw_rank = ((1.0 - jw) * 1e6) as u64;
+                    (d <= budget(n) || (jw >= 0.9 && w.len() >= 4)).then_some((d, jw_rank, c))
+                })
+                .collect();
+            scored.sort_unstable();
+            scored.dedup_by(|a, b| a.2 == b.2);
+            let best = scored.first().map_or(0, |s| s.0);
+            scored
+                .into_iter()
+                .filter(|s| s.0 == best)
+                .take(3)
+                .map(|s| s.2)
+                .collect()
+        };
+        let mut offered = 0;
+        for word in NAMES
+            .into_iter()
+            .chain(["Presense", "UNIFIED contact", "archivng", "réunions", "ühd"])
+        {
+            let got = closest(word, NAMES);
+            assert_eq!(got, all(word), "{word}");
+            offered += usize::from(!got.is_empty());
+        }
+        assert!(offered > 30, "{offered} words offered a candidate");
+    }
+
     /// The character filter of [`closest`] skips no candidate that either measure would take:
     /// checked on every pair of a set of names, typos and strangers.
     #[test]
     fn out_of_reach_never_skips_a_close_candidate() {
-        let words = [
-            "high resolution photo",
-            "hi res photo",
-            "unified contact store",
-            "unifed contact store",
-            "ucs",
-            "voicemail",
-            "voice mail",
-            "archiving",
-            "archving",
-            "presence",
-            "presense",
-            "free busy",
-            "freebusy",
-            "meeting delegation",
-            "delegation",
-            "blorp",
-            "owa",
-            "outlook web app",
-            "im",
-            "chat",
-            "contact",
-            "contacts",
-            "photo",
-            "photos",
-            "unified messaging",
-            "um",
-            "server to server authentication",
-            "oauth",
-            "autodiscover",
-            "autodicover",
-            "sharepoint",
-            "skill search",
-            "skills",
-            "missed conversation",
-            "conversation history",
-            "history",
-        ];
+        let words = NAMES;
         for w in words.into_iter().filter(|w| w.is_ascii()) {
             let n = w.len();
             let budget = (n / 3).clamp(1, 3);

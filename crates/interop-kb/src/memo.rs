@@ -27,6 +27,16 @@ impl<K: Hash + Eq, V: Clone, const CAP: usize> Memo<K, V, CAP> {
         K: Borrow<Q>,
         Q: Hash + Eq + ToOwned<Owned = K> + ?Sized,
     {
+        self.get_or_insert_with_if(key, make, |_| true)
+    }
+
+    /// [`Memo::get_or_insert_with`], keeping what `make` works out only if `keep` says so
+    /// (another bound than the count: bytes, say).
+    pub fn get_or_insert_with_if<Q>(&self, key: &Q, make: impl FnOnce() -> V, keep: impl FnOnce(&V) -> bool) -> V
+    where
+        K: Borrow<Q>,
+        Q: Hash + Eq + ToOwned<Owned = K> + ?Sized,
+    {
         // A poisoned lock only means another thread panicked; what the map holds is right.
         let lock = || self.0.lock().unwrap_or_else(PoisonError::into_inner);
         if let Some(v) = lock().get(key) {
@@ -34,7 +44,7 @@ impl<K: Hash + Eq, V: Clone, const CAP: usize> Memo<K, V, CAP> {
         }
         let v = make();
         let mut kept = lock();
-        if kept.len() < CAP {
+        if kept.len() < CAP && keep(&v) {
             kept.insert(key.to_owned(), v.clone());
         }
         v

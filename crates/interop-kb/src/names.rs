@@ -1027,8 +1027,9 @@ impl NameIndex {
             return false;
         }
         // An inflection of a stop word, exactly: not a typo that happens to share its stem
-        // ("onlie" is no form of "only"). Inflections are ASCII, and a word is one of a word
-        // it is, less one to three letters, or less "ing" with an "e".
+        // ("onlie" is no form of "only"). Inflections are ASCII: a base and "s", "d", "es",
+        // "ed" or "ing", or a base less its "e" and "ing"; so the bases to try are the word less
+        // one to three letters, and the word less "ing" with an "e".
         let inflected_from = |s: &str| {
             s.len() > 3 && stop::is_stop(s) && stop::WORDS.contains(&s) && inflections(s).iter().any(|f| f == w)
         };
@@ -1181,16 +1182,12 @@ impl NameIndex {
         (0..self.display_key_ends.len()).map(|i| self.display_key(i))
     }
 
-    /// The display names of features whose keys have `words` words (1 to 3; none otherwise),
-    /// with their keys and how many characters those have, shortest keys first (in the order
-    /// of the display names within a length): what a phrase of as many words is matched
-    /// against for did-you-mean.
-    pub fn feature_keys_of_words(&self, words: usize) -> impl Iterator<Item = (&str, &str, usize)> {
-        self.feature_keys_within(words, 0..=usize::MAX)
-    }
-
-    /// [`NameIndex::feature_keys_of_words`], those whose keys have a number of characters in
-    /// `chars` only (found by halving, not by looking at each).
+    /// The display names of features whose keys have `words` words (1 to 3; none otherwise)
+    /// and a number of characters in `chars`, with their keys and those numbers, shortest keys
+    /// first (in the order of the display names within a length): what a phrase of as many
+    /// words is matched against for did-you-mean. Found by halving, not by looking at each.
+    /// Keys are made of folded words, so they are lowercase already: their lengths are those
+    /// did-you-mean compares.
     pub fn feature_keys_within(
         &self,
         words: usize,

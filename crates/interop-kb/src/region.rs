@@ -138,6 +138,12 @@ impl Universe {
 }
 
 impl Cube {
+    /// The bytes it takes (what keeping it costs).
+    #[must_use]
+    pub fn bytes(&self) -> usize {
+        std::mem::size_of::<Cube>() + self.0.heap_bytes()
+    }
+
     #[must_use]
     pub fn intersect(&self, other: &Cube) -> Cube {
         let mut c = self.0.clone();
@@ -172,6 +178,12 @@ impl Region {
     #[must_use]
     pub fn cubes(&self) -> &[Cube] {
         &self.0
+    }
+
+    /// The bytes its cubes take (what keeping it costs).
+    #[must_use]
+    pub fn bytes(&self) -> usize {
+        self.0.iter().map(Cube::bytes).sum()
     }
 
     #[must_use]
