@@ -489,7 +489,7 @@ mod tests {
         let words = NAMES;
         for w in words.into_iter().filter(|w| w.is_ascii()) {
             let n = w.len();
-            let budget = (n / 3).clamp(1, 3);
+            let budget = budget(n);
             let mut counts = [0i16; 128];
             for b in w.bytes() {
                 counts[usize::from(b)] += 1;

@@ -75,19 +75,28 @@ pub struct Words<'a> {
     pub synonyms: &'a [crate::kb::Synonym],
 }
 
+/// The [`Words`] of a knowledge base, borrowing those fields alone: the loader takes them while
+/// it still fills the others (which `Words::of`, borrowing the whole base, would not let it).
+macro_rules! words_of {
+    ($kb:expr) => {
+        $crate::names::Words {
+            features: &$kb.features,
+            products: &$kb.products,
+            families: &$kb.families,
+            roles: &$kb.roles,
+            modes: &$kb.modes,
+            deployments: &$kb.deployments,
+            uncovered: &$kb.uncovered,
+            synonyms: &$kb.synonyms,
+        }
+    };
+}
+pub(crate) use words_of;
+
 impl<'a> Words<'a> {
     #[must_use]
     pub fn of(kb: &'a KnowledgeBase) -> Self {
-        Words {
-            features: &kb.features,
-            products: &kb.products,
-            families: &kb.families,
-            roles: &kb.roles,
-            modes: &kb.modes,
-            deployments: &kb.deployments,
-            uncovered: &kb.uncovered,
-            synonyms: &kb.synonyms,
-        }
+        words_of!(kb)
     }
 
     /// The role a product, family or role names ([`Entity::role`]).

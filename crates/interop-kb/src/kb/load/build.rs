@@ -270,18 +270,9 @@ impl Loader<'_> {
         // would seem to overlap everything.
         let vocabulary_wanted = self.index && self.diags.is_empty();
         let (names, warnings) = std::thread::scope(|scope| {
-            // Field by field, not `Words::of(&kb)`: the other fields of `kb` are filled
+            // Those fields alone, not `Words::of(&kb)`: the other fields of `kb` are filled
             // meanwhile.
-            let words = crate::names::Words {
-                features: &kb.features,
-                products: &kb.products,
-                families: &kb.families,
-                roles: &kb.roles,
-                modes: &kb.modes,
-                deployments: &kb.deployments,
-                uncovered: &kb.uncovered,
-                synonyms: &kb.synonyms,
-            };
+            let words = crate::names::words_of!(kb);
             let names = vocabulary_wanted.then(|| scope.spawn(move || crate::names::NameIndex::build_from(&words)));
             let cx = CondCx {
                 index: &kb.index,
