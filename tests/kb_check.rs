@@ -618,3 +618,86 @@ fn a_revision_of_the_table_is_in_force_from_its_date() {
         both.stderr
     );
 }
+
+/// A chain of `n` features, each requiring the one before; the first needs Exchange 2013 or
+/// later. Each works with Lync Server 2013 and Exchange Server, by a statement of its own.
+fn requirement_chain(n: usize) -> String {
+    let cite = r#"sources = [{ doc = "seed-004", section = "Prise en charge des fonctionnalités", quote = "Présence dans Outlook" }]"#;
+    let mut s = String::new();
+    for i in 0..n {
+        let requires = if i == 0 {
+            String::new()
+        } else {
+            format!("requires = [\"chain-{}\"]\n", i - 1)
+        };
+        s += &format!(
+            "[[feature]]\nid = \"chain-{i}\"\nname = \"Chained feature {i}\"\n{requires}{cite}\n\n\
+             [[statement]]\nid = \"chain-{i}-works\"\nfeature = \"chain-{i}\"\nwhen = \"server = lync-server-2013 and exchange in [exchange-server]\"\n\
+             support = \"yes\"\nsays = \"chained feature {i} works with Lync Server 2013\"\n{cite}\n\n"
+        );
+    }
+    s += &format!(
+        "[[rule]]\nid = \"chain-needs-exchange-2013\"\nkind = \"version\"\nfeatures = [\"chain-0\"]\n\
+         requires = \"exchange != exchange-2010\"\nsays = \"needs Exchange 2013 or later\"\n{cite}\n"
+    );
+    s
+}
+
+/// How many levels of reasons an explanation has.
+fn levels(reasons: &[interop::engine::Reason]) -> usize {
+    reasons.iter().map(|r| 1 + levels(&r.because)).max().unwrap_or(0)
+}
+
+#[test]
+fn a_requirement_however_deep_decides_the_verdict_and_its_explanation_stays_readable() {
+    use interop::engine::{Answerer, Verdict, evaluate, evaluate_lean};
+    let n = 40;
+    let chain = requirement_chain(n);
+    let kb = edited(&[], &[("chain.toml", &chain)]).unwrap_or_else(|(p, _)| panic!("{p:#?}"));
+    let u = &kb.universe;
+    let on = |ids: &[&str]| {
+        ids.iter().fold(u.full(), |cube, id| {
+            let p = kb.product(id).expect("a shipped product");
+            cube.intersect(&u.restrict(kb.products[p].role, [p]))
+        })
+    };
+    let date = jiff::civil::date(2026, 11, 23);
+    let old = on(&["exchange-2010", "lync-server-2013"]);
+    let new = on(&["exchange-2013", "lync-server-2013"]);
+    let answerer = Answerer::new(&kb);
+    let (listed_old, listed_new) = (answerer.listing(&old, date), answerer.listing(&new, date));
+    for i in 0..n {
+        let f = kb.feature(&format!("chain-{i}")).expect("a chained feature");
+        // Exchange 2010 breaks the first link, and with it every feature above, however far.
+        let ev = evaluate(&kb, f, &old, date);
+        assert_eq!(ev.verdict, Verdict::No, "chain-{i} with Exchange 2010");
+        assert_eq!(
+            evaluate_lean(&kb, f, &old, date).verdict,
+            Verdict::No,
+            "chain-{i}, lean"
+        );
+        assert_eq!(listed_old[f], Verdict::No, "chain-{i} in a listing");
+        assert_eq!(
+            evaluate(&kb, f, &new, date).verdict,
+            Verdict::Yes,
+            "chain-{i} with Exchange 2013"
+        );
+        assert_eq!(listed_new[f], Verdict::Yes, "chain-{i} in a listing with Exchange 2013");
+        // The reasons go down the chain to the rule, or sixteen levels below the feature.
+        let mut level = &ev.reasons;
+        for below in (0..i).rev().take(16) {
+            let needs = level
+                .iter()
+                .find(|r| r.id == format!("chain-{below}"))
+                .unwrap_or_else(|| panic!("chain-{i} does not say it needs chain-{below}: {level:#?}"));
+            level = &needs.because;
+        }
+        if i <= 16 {
+            assert!(
+                level.iter().any(|r| r.id == "chain-needs-exchange-2013"),
+                "chain-{i}: {level:#?}"
+            );
+        }
+        assert_eq!(levels(&ev.reasons), (i + 1).min(17), "chain-{i}");
+    }
+}

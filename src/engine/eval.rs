@@ -16,6 +16,7 @@
 use std::fmt::Write as _;
 
 use jiff::civil::Date;
+use rustc_hash::{FxHashMap, FxHashSet};
 
 use crate::kb::{Cite, Condition, KnowledgeBase, Support};
 pub use crate::kb::{describe_cube, describe_set};
@@ -157,7 +158,7 @@ impl Evaluation {
 /// Evaluate `feature` on the topologies of `topology`, as of `date`.
 #[must_use]
 pub fn evaluate(kb: &KnowledgeBase, feature: usize, topology: &Cube, date: Date) -> Evaluation {
-    evaluate_depth(kb, feature, topology, date, 0, None, false)
+    Required::default().evaluate(kb, feature, topology, date, false)
 }
 
 /// The verdict and regions of [`evaluate`], without the reasons that explain them (no
@@ -165,7 +166,7 @@ pub fn evaluate(kb: &KnowledgeBase, feature: usize, topology: &Cube, date: Date)
 /// which need only the verdict.
 #[must_use]
 pub fn evaluate_lean(kb: &KnowledgeBase, feature: usize, topology: &Cube, date: Date) -> Evaluation {
-    evaluate_depth(kb, feature, topology, date, 0, None, true)
+    Required::default().evaluate(kb, feature, topology, date, true)
 }
 
 /// The part of a region that speaks only of the roles in scope: its cubes that leave every
@@ -430,13 +431,14 @@ impl<'k> Findings<'k> {
     }
 
     /// The features this one requires: where they are known not to work, neither does this
-    /// one. Each is judged on the roles this one involves.
-    fn required(&mut self, feature: usize, depth: usize) {
+    /// one. Each is judged on `inner`, the roles the feature first asked about involves
+    /// ([`Required`] has worked them out already).
+    fn required(&mut self, feature: usize, inner: &Scoped) {
         let (kb, t) = (self.kb, self.t);
         let u = &kb.universe;
-        let inner = self.scope.unwrap_or_else(|| kb.involved_roles(feature));
         for &g in &kb.features[feature].requires {
-            let sub = evaluate_depth(kb, g, t, self.date, depth + 1, Some(inner), self.lean);
+            // Missing only on a requirement cycle, which the loader rejects.
+            let Some(sub) = inner.done.get(&g) else { continue };
             if !sub.negative.meets(u, t) {
                 continue;
             }
@@ -449,11 +451,6 @@ impl<'k> Findings<'k> {
             } else {
                 Outcome::Partly
             };
-            let because = sub
-                .reasons
-                .into_iter()
-                .filter(|r| matches!(r.outcome, Outcome::Fails | Outcome::Partly) && r.kind != ReasonKind::Coverage)
-                .collect();
             self.reasons.push(Reason {
                 outcome,
                 polarity: Polarity::Forbids,
@@ -469,7 +466,7 @@ impl<'k> Findings<'k> {
                 },
                 here: None,
                 sources: kb.features[feature].sources.iter().take(1).cloned().collect(),
-                because,
+                because: within(&sub.because, EXPLAINED_DEPTH),
             });
         }
     }
@@ -582,24 +579,125 @@ fn coverage_note(kb: &KnowledgeBase, feature: usize, t: &Cube, date: Date, uncov
     }
 }
 
-/// `scope`: for a feature another requires, the roles that other involves.
-fn evaluate_depth(
+/// How many levels of required features an explanation shows below the feature asked about
+/// (the verdict takes every level into account): a chain of requirements is rarely longer, and
+/// a longer one would make an explanation as deep as the chain.
+const EXPLAINED_DEPTH: usize = 16;
+
+/// `reasons` and the reasons behind them, `levels` levels deep at most.
+fn within(reasons: &[Reason], levels: usize) -> Vec<Reason> {
+    if levels == 0 {
+        return Vec::new();
+    }
+    reasons
+        .iter()
+        .map(|r| Reason {
+            outcome: r.outcome,
+            polarity: r.polarity,
+            kind: r.kind,
+            id: r.id.clone(),
+            says: r.says.clone(),
+            here: r.here.clone(),
+            sources: r.sources.clone(),
+            because: within(&r.because, levels - 1),
+        })
+        .collect()
+}
+
+/// What a feature another requires brings to that one's evaluation: where it is known not to
+/// work, and (explained) the reasons why.
+struct Sub {
+    negative: Region,
+    because: Vec<Reason>,
+}
+
+/// The required features worked out on one scope (the roles of the feature first asked about).
+#[derive(Default)]
+struct Scoped {
+    done: FxHashMap<usize, Sub>,
+}
+
+impl Scoped {
+    /// Work out `g` and everything it requires, each once, those it requires first (so that
+    /// a chain of any length is judged whole, without recursion).
+    fn ensure(&mut self, kb: &KnowledgeBase, g: usize, t: &Cube, date: Date, scope: &[bool], lean: bool) {
+        if self.done.contains_key(&g) {
+            return;
+        }
+        // Depth first, each feature worked out once all it requires is: (feature, how many of
+        // its requirements were looked at). `open` guards against a cycle, which the loader
+        // rejects (a feature on one is judged without the requirement that closes it).
+        let mut stack = vec![(g, 0)];
+        let mut open = FxHashSet::from_iter([g]);
+        while let Some(&mut (h, ref mut next)) = stack.last_mut() {
+            if let Some(&n) = kb.features[h].requires.get(*next) {
+                *next += 1;
+                if !self.done.contains_key(&n) && open.insert(n) {
+                    stack.push((n, 0));
+                }
+                continue;
+            }
+            stack.pop();
+            open.remove(&h);
+            let ev = evaluate_scoped(kb, h, t, date, Some(scope), lean, self);
+            let because = ev
+                .reasons
+                .into_iter()
+                .filter(|r| matches!(r.outcome, Outcome::Fails | Outcome::Partly) && r.kind != ReasonKind::Coverage)
+                .collect();
+            self.done.insert(
+                h,
+                Sub {
+                    negative: ev.negative,
+                    because,
+                },
+            );
+        }
+    }
+}
+
+/// The features required features require, worked out once for every feature evaluated on
+/// one topology and date (a listing evaluates them all): by the scope they are judged on.
+#[derive(Default)]
+pub struct Required<'k> {
+    by_scope: FxHashMap<&'k [bool], Scoped>,
+}
+
+impl<'k> Required<'k> {
+    /// [`evaluate_lean`] of `feature`, sharing the required features worked out for other
+    /// features on the same topology and date. `t` and `date` must be the same at every call.
+    #[must_use]
+    pub fn evaluate_lean(&mut self, kb: &'k KnowledgeBase, feature: usize, t: &Cube, date: Date) -> Evaluation {
+        self.evaluate(kb, feature, t, date, true)
+    }
+
+    fn evaluate(&mut self, kb: &'k KnowledgeBase, feature: usize, t: &Cube, date: Date, lean: bool) -> Evaluation {
+        let inner = kb.involved_roles(feature);
+        let scoped = self.by_scope.entry(inner).or_default();
+        for &g in &kb.features[feature].requires {
+            scoped.ensure(kb, g, t, date, inner, lean);
+        }
+        evaluate_scoped(kb, feature, t, date, None, lean, scoped)
+    }
+}
+
+/// `scope`: for a feature another requires, the roles that other involves. What it requires
+/// is in `inner` already.
+fn evaluate_scoped(
     kb: &KnowledgeBase,
     feature: usize,
     t: &Cube,
     date: Date,
-    depth: usize,
     scope: Option<&[bool]>,
     lean: bool,
+    inner: &Scoped,
 ) -> Evaluation {
     let mut found = Findings::new(kb, t, date, scope, lean);
     found.table_row(feature);
     found.statements(feature);
     found.rules(feature);
     found.retirements();
-    if depth < 16 {
-        found.required(feature, depth);
-    }
+    found.required(feature, inner);
     found.conclude(feature)
 }
 

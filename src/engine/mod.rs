@@ -334,6 +334,9 @@ pub struct Answerer<'k> {
     explained_bytes: std::sync::atomic::AtomicUsize,
     fixes: crate::memo::Memo<(usize, Date, Cube), Arc<[Fix]>, 10_000>,
     steps: crate::memo::Memo<(usize, Cube), Arc<[usize]>, 10_000>,
+    /// The verdict on every feature, for listings and diffs: at most 256 (a large base's are
+    /// tens of kilobytes each).
+    listings: crate::memo::Memo<(Date, Cube), Arc<[Verdict]>, 256>,
 }
 
 impl<'k> Answerer<'k> {
@@ -347,6 +350,7 @@ impl<'k> Answerer<'k> {
             explained_bytes: std::sync::atomic::AtomicUsize::new(0),
             fixes: crate::memo::Memo::default(),
             steps: crate::memo::Memo::default(),
+            listings: crate::memo::Memo::default(),
         }
     }
 
@@ -373,6 +377,18 @@ impl<'k> Answerer<'k> {
     pub fn verdict(&self, feature: usize, t: &Cube, date: Date) -> Verdict {
         self.verdicts.get_or_insert_with(&(feature, date, t.clone()), || {
             evaluate_lean(self.kb, feature, t, date).verdict
+        })
+    }
+
+    /// The verdict on every feature for `t` as of `date`, [`evaluate_lean`]'s: the features
+    /// they require are worked out once for them all.
+    #[must_use]
+    pub fn listing(&self, t: &Cube, date: Date) -> Arc<[Verdict]> {
+        self.listings.get_or_insert_with(&(date, t.clone()), || {
+            let mut required = eval::Required::default();
+            (0..self.kb.features.len())
+                .map(|f| required.evaluate_lean(self.kb, f, t, date).verdict)
+                .collect()
         })
     }
 
@@ -576,14 +592,11 @@ fn answer_with(answerer: &Answerer<'_>, q: &Question, as_of: Date) -> Answer {
         }
         Kind::WhatWorks | Kind::WhatFails => {
             let known = answer.unknown_versions.is_empty();
-            for f in 0..kb.features.len() {
-                let v = if known {
-                    answerer.verdict(f, &t, as_of)
-                } else {
-                    Verdict::Unknown
-                };
-                answer.listing.push((f, v));
-            }
+            answer.listing = if known {
+                answerer.listing(&t, as_of).iter().copied().enumerate().collect()
+            } else {
+                (0..kb.features.len()).map(|f| (f, Verdict::Unknown)).collect()
+            };
             // "What works": yes if something does; "what does not work": no if something fails.
             let listed = answer.listed().next().is_some();
             answer.verdict = match (known, q.kind == Kind::WhatWorks, listed) {
@@ -609,10 +622,8 @@ fn answer_with(answerer: &Answerer<'_>, q: &Question, as_of: Date) -> Answer {
             }
             let t = to;
             answer.topology = t.clone();
-            for f in 0..kb.features.len() {
-                answer.before.push(answerer.verdict(f, &from, as_of));
-                answer.after.push(answerer.verdict(f, &t, as_of));
-            }
+            answer.before = answerer.listing(&from, as_of).to_vec();
+            answer.after = answerer.listing(&t, as_of).to_vec();
             answer.from = Some(from);
             answer.verdict = if answer.unknown_versions.is_empty() {
                 Verdict::Yes
