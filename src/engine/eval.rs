@@ -13,6 +13,7 @@
 //!   not about products ("only during a migration"); `no` — every topology of the set is known
 //!   not to work; `unknown` — none is known to work and some are covered by no source.
 
+use std::borrow::Cow;
 use std::fmt::Write as _;
 
 use jiff::civil::Date;
@@ -171,16 +172,22 @@ pub fn evaluate_lean(kb: &KnowledgeBase, feature: usize, topology: &Cube, date: 
 
 /// The part of a region that speaks only of the roles in scope: its cubes that leave every
 /// other role free.
-fn in_scope(kb: &KnowledgeBase, region: &Region, scope: Option<&[bool]>) -> Region {
-    let Some(scope) = scope else { return region.clone() };
+fn in_scope<'r>(kb: &KnowledgeBase, region: &'r Region, scope: Option<&[bool]>) -> Cow<'r, Region> {
+    let Some(scope) = scope else {
+        return Cow::Borrowed(region);
+    };
     let u = &kb.universe;
+    let within = |c: &Cube| (0..scope.len()).all(|r| scope[r] || u.is_free(c, r));
+    if region.cubes().iter().all(within) {
+        return Cow::Borrowed(region);
+    }
     let mut out = Region::empty();
     for c in region.cubes() {
-        if (0..scope.len()).all(|r| scope[r] || u.is_free(c, r)) {
+        if within(c) {
             out.push(u, c.clone());
         }
     }
-    out
+    Cow::Owned(out)
 }
 
 /// Whether a region restricts a role out of scope.
@@ -275,8 +282,12 @@ impl<'k> Findings<'k> {
     ) {
         let (kb, t) = (self.kb, self.t);
         let u = &kb.universe;
+        // What is in scope is part of `when`: if `when` misses the topology, so does it.
+        if !when.meets(u, t) {
+            return;
+        }
         let scoped = in_scope(kb, when, self.scope);
-        let when = &scoped;
+        let when = &*scoped;
         if !when.meets(u, t) {
             return;
         }
@@ -353,16 +364,26 @@ impl<'k> Findings<'k> {
     fn rules(&mut self, feature: usize) {
         let (kb, t) = (self.kb, self.t);
         let u = &kb.universe;
-        let full = Region::from_cube(u, u.full());
         for r in kb.rules_of(feature) {
             if beyond_scope(kb, &r.requires.region, self.scope) {
                 continue;
             }
-            let applies = in_scope(kb, r.when.as_ref().map_or(&full, |w| &w.region), self.scope);
-            if !applies.meets(u, t) {
-                continue;
-            }
-            let violated = applies.subtract(u, &r.requires.region);
+            let violated = match &r.when {
+                None if u.is_empty(t) => continue,
+                None => Cow::Borrowed(r.violated(u)),
+                Some(w) => {
+                    if !w.region.meets(u, t) {
+                        continue;
+                    }
+                    match in_scope(kb, &w.region, self.scope) {
+                        Cow::Borrowed(_) => Cow::Borrowed(r.violated(u)),
+                        Cow::Owned(applies) if applies.meets(u, t) => {
+                            Cow::Owned(applies.subtract(u, &r.requires.region))
+                        }
+                        Cow::Owned(_) => continue,
+                    }
+                }
+            };
             self.forbid(&violated);
             if self.lean {
                 continue;
@@ -400,15 +421,15 @@ impl<'k> Findings<'k> {
             if retired > date {
                 continue;
             }
-            let p = l.product;
-            if self.scope.is_some_and(|s| !s[kb.products[p].role]) {
+            let (p, role) = (l.product, kb.products[l.product].role);
+            if self.scope.is_some_and(|s| !s[role]) || !t.contains_product(p) {
                 continue;
             }
-            let gone = Region::from_cube(u, u.restrict(kb.products[p].role, [p]));
+            let gone = l.with_product(u, role);
             if !gone.meets(u, t) {
                 continue;
             }
-            self.forbid(&gone);
+            self.forbid(gone);
             if self.lean {
                 continue;
             }

@@ -161,6 +161,30 @@ impl Bits {
             .all(|((x, y), z)| x & y & z == 0)
     }
 
+    /// Whether some element of `within` is in `self` and not in `b`, without making the set.
+    #[must_use]
+    pub fn outside_meets(&self, b: &Bits, within: &Bits) -> bool {
+        self.words()
+            .iter()
+            .zip(b.words())
+            .zip(within.words())
+            .any(|((x, y), z)| x & !y & z != 0)
+    }
+
+    /// `self ∖ (b ∩ c)`, in place, without making `b ∩ c`.
+    pub fn remove_meet(&mut self, b: &Bits, c: &Bits) {
+        for ((s, &y), &z) in self.words_mut().iter_mut().zip(b.words()).zip(c.words()) {
+            *s &= !(y & z);
+        }
+    }
+
+    /// `self ∖ (c ∖ b)`, in place: of the elements of `c`, only those of `b` stay.
+    pub fn keep_within(&mut self, b: &Bits, c: &Bits) {
+        for ((s, &y), &z) in self.words_mut().iter_mut().zip(b.words()).zip(c.words()) {
+            *s &= y | !z;
+        }
+    }
+
     #[must_use]
     pub fn count_ones(&self) -> usize {
         self.words().iter().map(|w| w.count_ones() as usize).sum()
@@ -244,6 +268,36 @@ mod tests {
             let mut e = c.clone();
             e.insert(1);
             assert_eq!(d, e, "{len}: the meet added to what was there");
+            // The fused operations are the ones written out.
+            let (odd, low) = (
+                {
+                    let mut o = Bits::with_capacity(len);
+                    (1..len).step_by(2).for_each(|i| o.insert(i));
+                    o
+                },
+                {
+                    let mut l = Bits::with_capacity(len);
+                    (0..len / 2).for_each(|i| l.insert(i));
+                    l
+                },
+            );
+            let mut outside = a.clone();
+            outside.difference_with(&odd);
+            outside.intersect_with(&low);
+            assert_eq!(a.outside_meets(&odd, &low), !outside.is_clear(), "{len}");
+            assert!(!odd.outside_meets(&a, &low), "{len}");
+            let mut meet = odd.clone();
+            meet.intersect_with(&low);
+            let (mut removed, mut written) = (a.clone(), a.clone());
+            removed.remove_meet(&odd, &low);
+            written.difference_with(&meet);
+            assert_eq!(removed, written, "{len}");
+            let mut low_not_odd = low.clone();
+            low_not_odd.difference_with(&odd);
+            let (mut kept, mut written) = (a.clone(), a.clone());
+            kept.keep_within(&odd, &low);
+            written.difference_with(&low_not_odd);
+            assert_eq!(kept, written, "{len}");
             b.set(0, false);
             assert!(!b.contains(0) && b.contains(len - 1) && !b.contains(len));
             let back: Bits = postcard::from_bytes(&postcard::to_allocvec(&b).unwrap()).unwrap();

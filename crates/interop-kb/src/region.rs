@@ -111,26 +111,28 @@ impl Universe {
         cube.0.intersection(&self.roles[role])
     }
 
-    /// The topologies of `a` that are not in `b`, as disjoint cubes added to `pieces`.
+    /// The topologies of `a` that are not in `b`, as disjoint cubes added to `pieces`: role
+    /// by role, the part of what is left whose product there is outside `b`. Each step is
+    /// one pass over the words, and a role `b` leaves free costs one pass and no copy.
     fn subtract_into(&self, a: &Cube, b: &Cube, pieces: &mut Vec<Cube>) {
-        let mut rest = a.clone();
+        // What is left of `a`, once a role has taken its piece (until then, `a` itself).
+        let mut rest: Option<Bits> = None;
         for role in &self.roles {
-            // The part of `rest` whose product in this role is outside `b`.
-            let mut outside = rest.0.clone();
-            outside.difference_with(&b.0);
-            outside.intersect_with(role);
-            if !outside.is_clear() {
-                let mut piece = rest.0.clone();
-                piece.difference_with(role);
-                piece.union_with(&outside);
-                let piece = Cube(piece);
-                if !self.is_empty(&piece) {
-                    pieces.push(piece);
-                }
-                // Keep only the part inside `b` for this role.
-                rest.0.difference_with(&outside);
+            let current = rest.as_ref().unwrap_or(&a.0);
+            if !current.outside_meets(&b.0, role) {
+                continue;
             }
-            if rest.0.is_disjoint(role) {
+            // `current` with, in this role, only the products outside `b`.
+            let mut piece = current.clone();
+            piece.remove_meet(&b.0, role);
+            let piece = Cube(piece);
+            if !self.is_empty(&piece) {
+                pieces.push(piece);
+            }
+            // Keep only the part inside `b` for this role.
+            let rest = rest.get_or_insert_with(|| a.0.clone());
+            rest.keep_within(&b.0, role);
+            if rest.is_disjoint(role) {
                 break;
             }
         }

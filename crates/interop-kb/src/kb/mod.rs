@@ -144,6 +144,17 @@ pub struct Lifecycle {
     pub retired: Option<Date>,
     pub says: String,
     pub sources: Vec<Cite>,
+    /// Every topology with the product ([`Lifecycle::with_product`]), made when first needed.
+    #[serde(skip)]
+    pub with: std::sync::OnceLock<Region>,
+}
+
+impl Lifecycle {
+    /// Every topology that has the product, `role` being its role.
+    pub fn with_product(&self, u: &Universe, role: RoleIx) -> &Region {
+        self.with
+            .get_or_init(|| Region::from_cube(u, u.restrict(role, [self.product])))
+    }
 }
 
 #[derive(Debug, Clone, serde::Serialize, serde::Deserialize)]
@@ -330,6 +341,22 @@ pub struct Rule {
     pub requires: Condition,
     pub says: String,
     pub sources: Vec<Cite>,
+    /// Where it is broken ([`Rule::violated`]), worked out when first needed.
+    #[serde(skip)]
+    pub broken: std::sync::OnceLock<Region>,
+}
+
+impl Rule {
+    /// Where the rule applies and its requirement is not met, on every role.
+    pub fn violated(&self, u: &Universe) -> &Region {
+        self.broken.get_or_init(|| {
+            let requires = &self.requires.region;
+            match &self.when {
+                Some(w) => w.region.subtract(u, requires),
+                None => Region::from_cube(u, u.full()).subtract(u, requires),
+            }
+        })
+    }
 }
 
 #[derive(Debug, Clone, serde::Serialize, serde::Deserialize)]

@@ -556,6 +556,7 @@ impl Loader<'_> {
                     retired,
                     says: l.says.clone(),
                     sources,
+                    with: std::sync::OnceLock::new(),
                 })
             })
             .collect();
@@ -935,6 +936,7 @@ impl Loader<'_> {
                     requires: requires?,
                     says: r.says.clone(),
                     sources,
+                    broken: std::sync::OnceLock::new(),
                 })
             })
             .collect();
