@@ -422,7 +422,7 @@ impl<'k> Findings<'k> {
                 continue;
             }
             let (p, role) = (l.product, kb.products[l.product].role);
-            if self.scope.is_some_and(|s| !s[role]) || !t.contains_product(p) {
+            if self.scope.is_some_and(|s| !s[role]) || !u.allows(t, p) {
                 continue;
             }
             let gone = l.with_product(u, role);

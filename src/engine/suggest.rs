@@ -168,7 +168,7 @@ pub(crate) fn fixes_from(answerer: &super::Answerer<'_>, feature: usize, t: &Cub
                             .2
                             .iter()
                             .copied()
-                            .filter(|&p| g.contains_product(p))
+                            .filter(|&p| u.allows(g, p))
                             .take(MAX_FIXES)
                             .collect()
                     })

@@ -6,6 +6,7 @@
 //! allocation; a synthetic base of thousands of products falls back to the heap.
 
 use std::fmt;
+use std::ops::Range;
 
 /// Words kept inline: bases of up to this many × 64 products.
 const INLINE: usize = 2;
@@ -161,28 +162,105 @@ impl Bits {
             .all(|((x, y), z)| x & y & z == 0)
     }
 
-    /// Whether some element of `within` is in `self` and not in `b`, without making the set.
+    /// Every word: the range the `*_in` operations take to work on the whole set.
     #[must_use]
-    pub fn outside_meets(&self, b: &Bits, within: &Bits) -> bool {
-        self.words()
+    pub fn all_words(&self) -> Range<usize> {
+        0..word_count(self.len)
+    }
+
+    /// The range of words that holds the elements `bits` (for the `*_in` operations, which
+    /// look only at those words: the caller knows that its other operands are clear outside).
+    #[must_use]
+    pub fn words_of(bits: Range<usize>) -> Range<usize> {
+        bits.start / 64..bits.end.div_ceil(64)
+    }
+
+    /// [`Bits::is_disjoint`], looking only at the words `w`.
+    #[must_use]
+    pub fn is_disjoint_in(&self, other: &Bits, w: Range<usize>) -> bool {
+        self.words()[w.clone()]
             .iter()
-            .zip(b.words())
-            .zip(within.words())
+            .zip(&other.words()[w])
+            .all(|(a, b)| a & b == 0)
+    }
+
+    /// [`Bits::is_subset`], looking only at the words `w`.
+    #[must_use]
+    pub fn is_subset_in(&self, other: &Bits, w: Range<usize>) -> bool {
+        self.words()[w.clone()]
+            .iter()
+            .zip(&other.words()[w])
+            .all(|(a, b)| a & !b == 0)
+    }
+
+    /// [`Bits::meet_is_clear`], looking only at the words `w`.
+    #[must_use]
+    pub fn meet_is_clear_in(&self, b: &Bits, c: &Bits, w: Range<usize>) -> bool {
+        self.words()[w.clone()]
+            .iter()
+            .zip(&b.words()[w.clone()])
+            .zip(&c.words()[w])
+            .all(|((x, y), z)| x & y & z == 0)
+    }
+
+    /// [`Bits::union_with`] on the words `w` only.
+    pub fn union_with_in(&mut self, other: &Bits, w: Range<usize>) {
+        for (a, &b) in self.words_mut()[w.clone()].iter_mut().zip(&other.words()[w]) {
+            *a |= b;
+        }
+    }
+
+    /// [`Bits::difference_with`] on the words `w` only.
+    pub fn difference_with_in(&mut self, other: &Bits, w: Range<usize>) {
+        for (a, &b) in self.words_mut()[w.clone()].iter_mut().zip(&other.words()[w]) {
+            *a &= !b;
+        }
+    }
+
+    /// Whether some element of `within` is in `self` and not in `b`, without making the set;
+    /// looking only at the words `w`.
+    #[must_use]
+    pub fn outside_meets_in(&self, b: &Bits, within: &Bits, w: Range<usize>) -> bool {
+        self.words()[w.clone()]
+            .iter()
+            .zip(&b.words()[w.clone()])
+            .zip(&within.words()[w])
             .any(|((x, y), z)| x & !y & z != 0)
     }
 
-    /// `self ∖ (b ∩ c)`, in place, without making `b ∩ c`.
-    pub fn remove_meet(&mut self, b: &Bits, c: &Bits) {
-        for ((s, &y), &z) in self.words_mut().iter_mut().zip(b.words()).zip(c.words()) {
+    /// `self ∖ (b ∩ c)`, in place, without making `b ∩ c`; on the words `w` only.
+    pub fn remove_meet_in(&mut self, b: &Bits, c: &Bits, w: Range<usize>) {
+        for ((s, &y), &z) in self.words_mut()[w.clone()]
+            .iter_mut()
+            .zip(&b.words()[w.clone()])
+            .zip(&c.words()[w])
+        {
             *s &= !(y & z);
         }
     }
 
-    /// `self ∖ (c ∖ b)`, in place: of the elements of `c`, only those of `b` stay.
-    pub fn keep_within(&mut self, b: &Bits, c: &Bits) {
-        for ((s, &y), &z) in self.words_mut().iter_mut().zip(b.words()).zip(c.words()) {
+    /// `self ∖ (c ∖ b)`, in place: of the elements of `c`, only those of `b` stay; on the
+    /// words `w` only.
+    pub fn keep_within_in(&mut self, b: &Bits, c: &Bits, w: Range<usize>) {
+        for ((s, &y), &z) in self.words_mut()[w.clone()]
+            .iter_mut()
+            .zip(&b.words()[w.clone()])
+            .zip(&c.words()[w])
+        {
             *s &= y | !z;
         }
+    }
+
+    /// The elements of both in the words `w`, in increasing order.
+    pub fn intersection_in<'a>(&'a self, other: &'a Bits, w: Range<usize>) -> impl Iterator<Item = usize> + 'a {
+        let first = w.start * 64;
+        ones(
+            self.words()[w.clone()]
+                .iter()
+                .zip(&other.words()[w])
+                .map(|(a, b)| a & b),
+        )
+        .map(move |i| i + first)
     }
 
     #[must_use]
@@ -284,18 +362,22 @@ mod tests {
             let mut outside = a.clone();
             outside.difference_with(&odd);
             outside.intersect_with(&low);
-            assert_eq!(a.outside_meets(&odd, &low), !outside.is_clear(), "{len}");
-            assert!(!odd.outside_meets(&a, &low), "{len}");
+            assert_eq!(
+                a.outside_meets_in(&odd, &low, a.all_words()),
+                !outside.is_clear(),
+                "{len}"
+            );
+            assert!(!odd.outside_meets_in(&a, &low, a.all_words()), "{len}");
             let mut meet = odd.clone();
             meet.intersect_with(&low);
             let (mut removed, mut written) = (a.clone(), a.clone());
-            removed.remove_meet(&odd, &low);
+            removed.remove_meet_in(&odd, &low, a.all_words());
             written.difference_with(&meet);
             assert_eq!(removed, written, "{len}");
             let mut low_not_odd = low.clone();
             low_not_odd.difference_with(&odd);
             let (mut kept, mut written) = (a.clone(), a.clone());
-            kept.keep_within(&odd, &low);
+            kept.keep_within_in(&odd, &low, a.all_words());
             written.difference_with(&low_not_odd);
             assert_eq!(kept, written, "{len}");
             b.set(0, false);

@@ -6,12 +6,27 @@
 //! regions once, at load time; answering a question is then intersections and differences of
 //! small bit sets.
 
+use std::ops::Range;
+
 use crate::bits::Bits;
 
 /// The products of each role: what "any product in this role" means.
+///
+/// A cube's bit for a product is not the product's number: the bits are laid out role by
+/// role (in product order within each role), so that whatever concerns one role reads only
+/// the words of that role. A base whose products of different roles are listed interleaved
+/// (every synthetic copy names products of each role) would otherwise read every word once
+/// per role.
 #[derive(Debug, Clone, serde::Serialize, serde::Deserialize)]
 pub struct Universe {
+    /// By role, its products' bits.
     roles: Vec<Bits>,
+    /// By role, the words that hold its bits.
+    words: Vec<Range<usize>>,
+    /// By product, its bit.
+    bit_of: Vec<u32>,
+    /// By bit, its product.
+    product_at: Vec<u32>,
     products: usize,
 }
 
@@ -25,19 +40,46 @@ pub struct Region(Vec<Cube>);
 
 impl Universe {
     /// `role_of[p]` is the role of product `p`.
+    ///
+    /// # Panics
+    /// With more than 2³² products.
     #[must_use]
     pub fn new(role_count: usize, role_of: &[usize]) -> Self {
         let products = role_of.len();
         let mut roles = vec![Bits::with_capacity(products); role_count];
-        for (p, &r) in role_of.iter().enumerate() {
-            roles[r].insert(p);
+        let mut words = Vec::with_capacity(role_count);
+        let mut bit_of = vec![0; products];
+        let mut product_at = Vec::with_capacity(products);
+        for (r, bits) in roles.iter_mut().enumerate() {
+            let first = product_at.len();
+            for (p, _) in role_of.iter().enumerate().filter(|&(_, &pr)| pr == r) {
+                let bit = product_at.len();
+                bit_of[p] = u32::try_from(bit).expect("fewer than 2³² products");
+                product_at.push(u32::try_from(p).expect("fewer than 2³² products"));
+                bits.insert(bit);
+            }
+            words.push(Bits::words_of(first..product_at.len()));
         }
-        Universe { roles, products }
+        Universe {
+            roles,
+            words,
+            bit_of,
+            product_at,
+            products,
+        }
     }
 
     #[must_use]
     pub fn role_count(&self) -> usize {
         self.roles.len()
+    }
+
+    fn bit(&self, product: usize) -> usize {
+        self.bit_of[product] as usize
+    }
+
+    fn words(&self, role: usize) -> Range<usize> {
+        self.words[role].clone()
     }
 
     /// Every topology.
@@ -53,10 +95,11 @@ impl Universe {
     #[must_use]
     pub fn restrict(&self, role: usize, allowed: impl IntoIterator<Item = usize>) -> Cube {
         let mut cube = self.full();
-        cube.0.difference_with(&self.roles[role]);
+        cube.0.difference_with_in(&self.roles[role], self.words(role));
         for p in allowed {
-            if self.roles[role].contains(p) {
-                cube.0.insert(p);
+            let bit = self.bit(p);
+            if self.roles[role].contains(bit) {
+                cube.0.insert(bit);
             }
         }
         cube
@@ -67,72 +110,97 @@ impl Universe {
     pub fn restrict_except(&self, role: usize, excluded: impl IntoIterator<Item = usize>) -> Cube {
         let mut cube = self.full();
         for p in excluded {
-            if self.roles[role].contains(p) {
-                cube.0.set(p, false);
+            let bit = self.bit(p);
+            if self.roles[role].contains(bit) {
+                cube.0.set(bit, false);
             }
         }
         cube
     }
 
-    /// The products of `role`.
+    /// The products of `role`, in product order.
+    pub fn role_products(&self, role: usize) -> impl Iterator<Item = usize> + '_ {
+        self.roles[role].ones().map(|b| self.product_at[b] as usize)
+    }
+
+    /// A set of bits of cubes ([`Cube::bits`]) as the set of their products, by number.
     #[must_use]
-    pub fn role_products(&self, role: usize) -> &Bits {
+    pub fn products_of(&self, bits: &Bits) -> Bits {
+        let mut out = Bits::with_capacity(self.products);
+        for b in bits.ones() {
+            out.insert(self.product_at[b] as usize);
+        }
+        out
+    }
+
+    /// The bits of `role`'s products, as [`Cube::bits`] has them.
+    #[must_use]
+    pub fn role_bits(&self, role: usize) -> &Bits {
         &self.roles[role]
     }
 
     /// Whether the cube holds no topology: some role has no allowed product.
     #[must_use]
     pub fn is_empty(&self, cube: &Cube) -> bool {
-        self.roles.iter().any(|r| cube.0.is_disjoint(r))
+        (0..self.roles.len()).any(|r| cube.0.is_disjoint_in(&self.roles[r], self.words(r)))
     }
 
     /// Whether `a ∩ b` holds no topology, without making it.
     #[must_use]
     pub fn meet_is_empty(&self, a: &Cube, b: &Cube) -> bool {
-        self.roles.iter().any(|r| a.0.meet_is_clear(&b.0, r))
+        (0..self.roles.len()).any(|r| a.0.meet_is_clear_in(&b.0, &self.roles[r], self.words(r)))
     }
 
     /// Whether `cube` leaves `role` free (every product allowed).
     #[must_use]
     pub fn is_free(&self, cube: &Cube, role: usize) -> bool {
-        self.roles[role].is_subset(&cube.0)
+        self.roles[role].is_subset_in(&cube.0, self.words(role))
+    }
+
+    /// Whether `cube` allows `product` in its role.
+    #[must_use]
+    pub fn allows(&self, cube: &Cube, product: usize) -> bool {
+        cube.0.contains(self.bit(product))
     }
 
     /// `cube` with every product of `role` allowed.
     #[must_use]
     pub fn free(&self, cube: &Cube, role: usize) -> Cube {
         let mut c = cube.0.clone();
-        c.union_with(&self.roles[role]);
+        c.union_with_in(&self.roles[role], self.words(role));
         Cube(c)
     }
 
     /// The allowed products of `role` in `cube`, in product order.
     pub fn allowed<'a>(&'a self, cube: &'a Cube, role: usize) -> impl Iterator<Item = usize> + 'a {
-        cube.0.intersection(&self.roles[role])
+        cube.0
+            .intersection_in(&self.roles[role], self.words(role))
+            .map(|b| self.product_at[b] as usize)
     }
 
     /// The topologies of `a` that are not in `b`, as disjoint cubes added to `pieces`: role
-    /// by role, the part of what is left whose product there is outside `b`. Each step is
-    /// one pass over the words, and a role `b` leaves free costs one pass and no copy.
+    /// by role, the part of what is left whose product there is outside `b`. Each step reads
+    /// the role's words only, and a role `b` leaves free costs no copy.
     fn subtract_into(&self, a: &Cube, b: &Cube, pieces: &mut Vec<Cube>) {
         // What is left of `a`, once a role has taken its piece (until then, `a` itself).
         let mut rest: Option<Bits> = None;
-        for role in &self.roles {
+        for (r, role) in self.roles.iter().enumerate() {
+            let w = self.words(r);
             let current = rest.as_ref().unwrap_or(&a.0);
-            if !current.outside_meets(&b.0, role) {
+            if !current.outside_meets_in(&b.0, role, w.clone()) {
                 continue;
             }
             // `current` with, in this role, only the products outside `b`.
             let mut piece = current.clone();
-            piece.remove_meet(&b.0, role);
+            piece.remove_meet_in(&b.0, role, w.clone());
             let piece = Cube(piece);
             if !self.is_empty(&piece) {
                 pieces.push(piece);
             }
             // Keep only the part inside `b` for this role.
             let rest = rest.get_or_insert_with(|| a.0.clone());
-            rest.keep_within(&b.0, role);
-            if rest.is_disjoint(role) {
+            rest.keep_within_in(&b.0, role, w.clone());
+            if rest.is_disjoint_in(role, w) {
                 break;
             }
         }
@@ -153,12 +221,8 @@ impl Cube {
         Cube(c)
     }
 
-    #[must_use]
-    pub fn contains_product(&self, product: usize) -> bool {
-        self.0.contains(product)
-    }
-
-    /// The allowed products, as one bit set over every product.
+    /// The allowed products, as one bit set over every product, in the universe's order of
+    /// bits ([`Universe::products_of`] numbers them as products).
     #[must_use]
     pub fn bits(&self) -> &Bits {
         &self.0
@@ -330,6 +394,47 @@ mod tests {
         }
         assert_eq!(count, 4);
         assert!(rest.union(&u, &a).covers(&u, &u.full()));
+    }
+
+    /// Products of three roles listed interleaved, as synthetic copies list them: the bits
+    /// are laid out by role, and every answer in products is the same as if they were not.
+    #[test]
+    fn interleaved_roles_answer_in_products() {
+        // Role of products 0..8: role 1 has 1, 4, 7; role 2 has 2, 5, 8.
+        let role_of = [0, 1, 2, 0, 1, 2, 0, 1, 2];
+        let u = Universe::new(3, &role_of);
+        for r in 0..3 {
+            let mine: Vec<usize> = (0..9).filter(|&p| role_of[p] == r).collect();
+            assert_eq!(u.role_products(r).collect::<Vec<_>>(), mine);
+            assert_eq!(u.allowed(&u.full(), r).collect::<Vec<_>>(), mine);
+        }
+        let a = u.restrict(1, [7, 1, 3]).intersect(&u.restrict_except(2, [5]));
+        assert_eq!(u.allowed(&a, 1).collect::<Vec<_>>(), [1, 7], "3 is not of role 1");
+        assert_eq!(u.allowed(&a, 2).collect::<Vec<_>>(), [2, 8]);
+        assert!(u.is_free(&a, 0) && !u.is_free(&a, 1) && !u.is_free(&a, 2));
+        assert!(u.allows(&a, 7) && !u.allows(&a, 4) && !u.allows(&a, 5) && u.allows(&a, 6));
+        let allowed: Vec<usize> = u.products_of(a.bits()).ones().collect();
+        assert_eq!(allowed, [0, 1, 2, 3, 6, 7, 8]);
+        assert!(u.is_free(&u.free(&a, 1), 1));
+        // Subtraction, point by point.
+        let b = Region::from_cube(&u, u.restrict(0, [3]).intersect(&u.restrict(2, [2, 5])));
+        let rest = Region::from_cube(&u, a.clone()).subtract(&u, &b);
+        let point = |x: usize, y: usize, z: usize| {
+            u.restrict(0, [x])
+                .intersect(&u.restrict(1, [y]))
+                .intersect(&u.restrict(2, [z]))
+        };
+        for x in [0, 3, 6] {
+            for y in [1, 4, 7] {
+                for z in [2, 5, 8] {
+                    let p = point(x, y, z);
+                    let in_a = !u.meet_is_empty(&a, &p);
+                    let expected = in_a && !b.covers(&u, &p);
+                    assert_eq!(rest.covers(&u, &p), expected, "({x}, {y}, {z})");
+                    assert_eq!(rest.meets(&u, &p), expected, "({x}, {y}, {z})");
+                }
+            }
+        }
     }
 
     #[test]

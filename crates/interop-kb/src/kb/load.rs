@@ -1122,12 +1122,12 @@ fn coverage(kb: &KnowledgeBase, products: &[At<&raw::Product>]) -> Vec<Diagnosti
                     if !u.is_free(c, role) {
                         // Bit sets, not products one by one: a rule "not this client"
                         // allows thousands.
-                        set.union_with_meet(c.bits(), u.role_products(role));
+                        set.union_with_meet(c.bits(), u.role_bits(role));
                     }
                 }
             }
         }
-        set
+        u.products_of(&set)
     };
     let columns_of = |ts: &[&Table]| -> Vec<usize> { ts.iter().flat_map(|t| t.columns.iter().copied()).collect() };
     let current_columns = columns_of(&tables);
@@ -1179,7 +1179,7 @@ fn coverage(kb: &KnowledgeBase, products: &[At<&raw::Product>]) -> Vec<Diagnosti
             }
         }
         applies.difference_with(&allowed);
-        for p in applies.ones() {
+        for p in u.products_of(&applies).ones() {
             ruled_out[p].extend(&r.features);
         }
     }

@@ -282,7 +282,7 @@ impl CondCx<'_> {
     }
 
     fn role_products(&self, role: usize) -> impl Iterator<Item = usize> + '_ {
-        self.universe.role_products(role).ones()
+        self.universe.role_products(role)
     }
 
     fn set(&self, role: usize, products: &[usize], complement: bool) -> Region {
