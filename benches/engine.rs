@@ -1,7 +1,8 @@
 //! The stages of an answer, each timed alone, on the shipped knowledge base and on synthetic
 //! ones 10× and 100× its size (`interop::synth`): load, the name index, reading a question,
-//! evaluating it with its fixes, rendering text and JSON. `cargo bench` runs them; the book's
-//! performance page gives the figures and the script that times the whole program.
+//! evaluating it with its fixes, a listing of every feature, rendering text and JSON.
+//! `cargo bench` runs them; the book's performance page gives the figures and the script that
+//! times the whole program.
 
 use divan::{Bencher, black_box};
 use interop::diag::SourceText;
@@ -90,6 +91,26 @@ fn answer_in_batch(bencher: Bencher, scale: usize) {
     let q = question(&kb);
     let answerer = engine::Answerer::new(&kb);
     bencher.bench(|| answerer.answer(black_box(&q), DATE));
+}
+
+/// A listing ("what works with …"): every feature's verdict on one topology, the features
+/// they require worked out once for them all (what `Answerer::listing` keeps).
+#[divan::bench(args = [1, 10, 100], sample_count = 10)]
+fn listing(bencher: Bencher, scale: usize) {
+    let kb = base(scale);
+    let q = query::parse(
+        &kb,
+        &NameIndex::build(&kb),
+        "what works with Exchange 2013 and Skype for Business Server 2015?",
+    )
+    .expect("reads");
+    let t = engine::answer(&kb, &q, DATE).topology;
+    bencher.bench(|| {
+        let mut required = engine::eval::Required::default();
+        (0..kb.features.len())
+            .filter(|&f| required.evaluate_lean(&kb, f, black_box(&t), DATE).verdict == engine::Verdict::Yes)
+            .count()
+    });
 }
 
 #[divan::bench]
