@@ -315,6 +315,10 @@ pub fn answer(kb: &KnowledgeBase, q: &Question, as_of: Date) -> Answer {
 /// How many bytes of explained evaluations an [`Answerer`] keeps at most.
 pub const EXPLAINED_BYTES: usize = 64 << 20;
 
+/// How many bytes of topologies the verdicts an [`Answerer`] keeps may take (a topology of a
+/// large base is a bit set of kilobytes; of the shipped one, a few words).
+pub const VERDICT_BYTES: usize = 32 << 20;
+
 /// Answers many questions on one knowledge base (a batch, a shell session), keeping what does
 /// not depend on the question: where each feature works on any topology as of a date, which
 /// the fix search starts from; the verdicts worked out without explanation (fixes verified,
@@ -326,8 +330,10 @@ pub const EXPLAINED_BYTES: usize = 64 << 20;
 pub struct Answerer<'k> {
     kb: &'k KnowledgeBase,
     everywhere: std::sync::Mutex<std::collections::BTreeMap<(usize, Date), Arc<Evaluation>>>,
-    /// At most 100,000 (a few megabytes).
+    /// At most 100,000 (a few megabytes), whose topologies take at most [`VERDICT_BYTES`]
+    /// (`verdict_bytes` so far).
     verdicts: crate::memo::Memo<(usize, Date, Cube), Verdict, 100_000>,
+    verdict_bytes: std::sync::atomic::AtomicUsize,
     /// At most 10,000 each, and explained evaluations of at most [`EXPLAINED_BYTES`] in all
     /// (`explained_bytes` so far).
     explained: crate::memo::Memo<(usize, Date, Cube), Arc<Evaluation>, 10_000>,
@@ -346,6 +352,7 @@ impl<'k> Answerer<'k> {
             kb,
             everywhere: std::sync::Mutex::default(),
             verdicts: crate::memo::Memo::default(),
+            verdict_bytes: std::sync::atomic::AtomicUsize::new(0),
             explained: crate::memo::Memo::default(),
             explained_bytes: std::sync::atomic::AtomicUsize::new(0),
             fixes: crate::memo::Memo::default(),
@@ -375,9 +382,19 @@ impl<'k> Answerer<'k> {
     /// The verdict on `feature` for `t` as of `date`: [`evaluate_lean`]'s, kept.
     #[must_use]
     pub fn verdict(&self, feature: usize, t: &Cube, date: Date) -> Verdict {
-        self.verdicts.get_or_insert_with(&(feature, date, t.clone()), || {
-            evaluate_lean(self.kb, feature, t, date).verdict
-        })
+        use std::sync::atomic::Ordering::Relaxed;
+        self.verdicts.get_or_insert_with_if(
+            &(feature, date, t.clone()),
+            || evaluate_lean(self.kb, feature, t, date).verdict,
+            |_| {
+                let bytes = t.bytes();
+                self.verdict_bytes
+                    .fetch_update(Relaxed, Relaxed, |kept| {
+                        (kept + bytes <= VERDICT_BYTES).then_some(kept + bytes)
+                    })
+                    .is_ok()
+            },
+        )
     }
 
     /// The verdict on every feature for `t` as of `date`, [`evaluate_lean`]'s: the features
