@@ -106,9 +106,9 @@ fn listing(bencher: Bencher, scale: usize) {
     .expect("reads");
     let t = engine::answer(&kb, &q, DATE).topology;
     bencher.bench(|| {
-        let mut required = engine::eval::Required::default();
+        let mut required = engine::eval::Required::lean(&kb, black_box(&t), DATE);
         (0..kb.features.len())
-            .filter(|&f| required.evaluate_lean(&kb, f, black_box(&t), DATE).verdict == engine::Verdict::Yes)
+            .filter(|&f| required.evaluate(f).verdict == engine::Verdict::Yes)
             .count()
     });
 }

@@ -260,21 +260,47 @@ fn every_dated_fact_applies_from_its_date_and_not_the_day_before() {
     assert!(checked >= 6, "only {checked} dated facts");
 }
 
-/// A batch or a shell keeps the verdicts it works out (`engine::Answerer`): a kept verdict is
-/// the one evaluating again gives, explained or not, for every feature on every product alone
-/// in its role, on the dates the tables changed; and a kept explanation is the one evaluating
-/// again gives.
-#[test]
-fn kept_verdicts_are_the_evaluations_verdicts() {
-    let kb = load_embedded().expect("the shipped base loads");
-    let answerer = interop::engine::Answerer::new(&kb);
+/// Every product alone in its role, and every pair of an Exchange and a server product.
+fn topologies(kb: &interop::kb::KnowledgeBase) -> Vec<interop::region::Cube> {
     let u = &kb.universe;
     let mut topologies = vec![u.full()];
     for (p, product) in kb.products.iter().enumerate() {
         topologies.push(u.restrict(product.role, [p]));
     }
+    let of_role = |id: &str| -> Vec<usize> {
+        let role = kb.roles.iter().position(|r| r.id == id).expect("a role");
+        (0..kb.products.len())
+            .filter(|&p| kb.products[p].role == role)
+            .collect()
+    };
+    for &e in &of_role("exchange") {
+        for &s in &of_role("server") {
+            let (re, rs) = (kb.products[e].role, kb.products[s].role);
+            topologies.push(u.restrict(re, [e]).intersect(&u.restrict(rs, [s])));
+        }
+    }
+    topologies
+}
+
+/// A batch or a shell keeps the verdicts it works out (`engine::Answerer`): a kept verdict is
+/// the one evaluating again gives, explained or not, for every feature on every product alone
+/// in its role and every pair of Exchange and server, on the dates the tables changed; so is
+/// a listing's; and a kept explanation is the one evaluating again gives.
+#[test]
+fn kept_verdicts_are_the_evaluations_verdicts() {
+    let kb = load_embedded().expect("the shipped base loads");
+    let answerer = interop::engine::Answerer::new(&kb);
+    let topologies = topologies(&kb);
     for date in ["2014-01-01", "2020-01-01", TODAY] {
         let date: Date = date.parse().expect("a date");
+        for t in &topologies {
+            let listed = answerer.listing(t, date);
+            assert_eq!(listed.len(), kb.features.len());
+            for (f, &v) in listed.iter().enumerate() {
+                let fresh = interop::engine::evaluate_lean(&kb, f, t, date).verdict;
+                assert_eq!(v, fresh, "listed: {} on {t:?}", kb.features[f].id);
+            }
+        }
         for f in 0..kb.features.len() {
             for t in &topologies {
                 let fresh = interop::engine::evaluate_lean(&kb, f, t, date).verdict;
@@ -307,4 +333,31 @@ fn kept_verdicts_are_the_evaluations_verdicts() {
             }
         }
     }
+}
+
+/// A listing on a base three times the shipped one, whose features chain their requirements
+/// (`interop synth`): each feature's verdict is the one it gets alone.
+#[test]
+fn a_listing_of_a_larger_base_gives_each_feature_its_own_verdict() {
+    let files = interop::synth::knowledge_base(3)
+        .into_iter()
+        .map(|(name, text)| interop::diag::SourceText::new(name, text))
+        .collect();
+    let kb = interop::kb::load(files).expect("the synthetic base loads");
+    let answerer = interop::engine::Answerer::new(&kb);
+    let date: Date = TODAY.parse().expect("a date");
+    let mut seen = std::collections::BTreeSet::new();
+    for t in topologies(&kb).iter().step_by(7) {
+        let listed = answerer.listing(t, date);
+        for (f, &v) in listed.iter().enumerate() {
+            assert_eq!(
+                v,
+                interop::engine::evaluate_lean(&kb, f, t, date).verdict,
+                "{} on {t:?}",
+                kb.features[f].id
+            );
+            seen.insert(v);
+        }
+    }
+    assert!(seen.len() >= 3, "the listings give several verdicts: {seen:?}");
 }

@@ -701,3 +701,125 @@ fn a_requirement_however_deep_decides_the_verdict_and_its_explanation_stays_read
         assert_eq!(levels(&ev.reasons), (i + 1).min(17), "chain-{i}");
     }
 }
+
+/// Features for the tests of requirement graphs: `(id, requires, statement's condition)`, each
+/// feature working where its condition holds; `breaks` need Exchange 2013 or later.
+fn requirement_graph(features: &[(&str, &[&str], &str)], breaks: &[&str]) -> String {
+    let cite = r#"sources = [{ doc = "seed-004", section = "Prise en charge des fonctionnalités", quote = "Présence dans Outlook" }]"#;
+    let list = |ids: &[&str]| ids.iter().map(|i| format!("\"{i}\"")).collect::<Vec<_>>().join(", ");
+    let mut s = String::new();
+    for (id, requires, when) in features {
+        s += &format!(
+            "[[feature]]\nid = \"{id}\"\nname = \"Graph feature {id}\"\nrequires = [{}]\n{cite}\n\n\
+             [[statement]]\nid = \"{id}-works\"\nfeature = \"{id}\"\nwhen = \"{when}\"\nsupport = \"yes\"\n\
+             says = \"{id} works\"\n{cite}\n\n",
+            list(requires)
+        );
+    }
+    s += &format!(
+        "[[rule]]\nid = \"graph-needs-exchange-2013\"\nkind = \"version\"\nfeatures = [{}]\n\
+         requires = \"exchange != exchange-2010\"\nsays = \"needs Exchange 2013 or later\"\n{cite}\n",
+        list(breaks)
+    );
+    s
+}
+
+/// All the reasons of an explanation, at every level.
+fn reasons_in(reasons: &[interop::engine::Reason]) -> usize {
+    reasons.iter().map(|r| 1 + reasons_in(&r.because)).sum()
+}
+
+#[test]
+fn a_required_feature_shared_by_several_is_judged_on_the_roles_of_each() {
+    use interop::engine::{Answerer, Verdict, evaluate};
+    const BOTH: &str = "server = lync-server-2013 and exchange in [exchange-server]";
+    const SERVER: &str = "server = lync-server-2013";
+    let features: &[(&str, &[&str], &str)] = &[
+        // A diamond: the top needs both sides, and both sides need the base.
+        ("diamond-base", &[], BOTH),
+        ("diamond-left", &["diamond-base"], BOTH),
+        ("diamond-right", &["diamond-base"], BOTH),
+        ("diamond-top", &["diamond-left", "diamond-right"], BOTH),
+        // One required feature, two features that need it: one involves Exchange, whose
+        // version the shared feature's rule is about; the other involves the server alone.
+        ("shared", &[], SERVER),
+        ("needs-shared-with-exchange", &["shared"], BOTH),
+        ("needs-shared-on-the-server", &["shared"], SERVER),
+    ];
+    let base = requirement_graph(features, &["diamond-base", "shared"]);
+    let kb = edited(&[], &[("graph.toml", &base)]).unwrap_or_else(|(p, _)| panic!("{p:#?}"));
+    let u = &kb.universe;
+    let on = |ids: &[&str]| {
+        ids.iter().fold(u.full(), |cube, id| {
+            let p = kb.product(id).expect("a shipped product");
+            cube.intersect(&u.restrict(kb.products[p].role, [p]))
+        })
+    };
+    let date = jiff::civil::date(2026, 11, 23);
+    let t = on(&["exchange-2010", "lync-server-2013"]);
+    let listed = Answerer::new(&kb).listing(&t, date);
+    for (id, expected) in [
+        ("diamond-top", Verdict::No),
+        ("diamond-left", Verdict::No),
+        ("needs-shared-with-exchange", Verdict::No),
+        // Judged on the server alone, the shared feature works: its rule speaks of Exchange.
+        ("needs-shared-on-the-server", Verdict::Yes),
+    ] {
+        let f = kb.feature(id).expect("a graph feature");
+        let ev = evaluate(&kb, f, &t, date);
+        assert_eq!(ev.verdict, expected, "{id}: {:#?}", ev.reasons);
+        assert_eq!(listed[f], expected, "{id} in a listing");
+    }
+    // The top of the diamond says why through both sides, each down to the rule.
+    let top = evaluate(&kb, kb.feature("diamond-top").expect("the top"), &t, date);
+    for side in ["diamond-left", "diamond-right"] {
+        let needs = top.reasons.iter().find(|r| r.id == side).expect("each side");
+        let base = needs.because.iter().find(|r| r.id == "diamond-base").expect("the base");
+        assert!(
+            base.because.iter().any(|r| r.id == "graph-needs-exchange-2013"),
+            "{side}"
+        );
+    }
+}
+
+#[test]
+fn an_explanation_of_a_wide_deep_requirement_graph_stays_small() {
+    use interop::engine::{ReasonKind, Verdict, evaluate};
+    // Twenty levels of three features, each needing all three of the level below; the bottom
+    // level needs Exchange 2013. Explained as a tree, that is 3^20 paths.
+    const WHEN: &str = "server = lync-server-2013 and exchange in [exchange-server]";
+    let ids: Vec<Vec<String>> = (0..20)
+        .map(|level| (0..3).map(|i| format!("lattice-{level}-{i}")).collect())
+        .collect();
+    let below: Vec<Vec<&str>> = (0..20)
+        .map(|level| {
+            ids.get(level + 1)
+                .map_or_else(Vec::new, |next| next.iter().map(String::as_str).collect())
+        })
+        .collect();
+    let features: Vec<(&str, &[&str], &str)> = (0..20)
+        .flat_map(|level| ids[level].iter().map(move |id| (level, id)))
+        .map(|(level, id)| (id.as_str(), below[level].as_slice(), WHEN))
+        .collect();
+    let bottom: Vec<&str> = ids[19].iter().map(String::as_str).collect();
+    let base = requirement_graph(&features, &bottom);
+    let kb = edited(&[], &[("lattice.toml", &base)]).unwrap_or_else(|(p, _)| panic!("{p:#?}"));
+    let u = &kb.universe;
+    let on = |id: &str| {
+        let p = kb.product(id).expect("a shipped product");
+        u.restrict(kb.products[p].role, [p])
+    };
+    let t = on("exchange-2010").intersect(&on("lync-server-2013"));
+    let date = jiff::civil::date(2026, 11, 23);
+    let ev = evaluate(&kb, kb.feature("lattice-0-0").expect("the top"), &t, date);
+    assert_eq!(ev.verdict, Verdict::No, "the bottom breaks the top, nineteen levels up");
+    // Three required features, each explained by at most a hundred reasons below it.
+    let shown = reasons_in(&ev.reasons);
+    assert!(shown <= 3 * 101 + 1, "{shown} reasons");
+    let needs: Vec<_> = ev.reasons.iter().filter(|r| r.kind == ReasonKind::Requires).collect();
+    assert_eq!(needs.len(), 3, "{:#?}", ev.reasons);
+    assert!(
+        needs.iter().all(|r| r.because.len() == 3),
+        "each shows the level below it"
+    );
+}

@@ -159,7 +159,7 @@ impl Evaluation {
 /// Evaluate `feature` on the topologies of `topology`, as of `date`.
 #[must_use]
 pub fn evaluate(kb: &KnowledgeBase, feature: usize, topology: &Cube, date: Date) -> Evaluation {
-    Required::default().evaluate(kb, feature, topology, date, false)
+    Required::new(kb, topology, date, false).evaluate(feature)
 }
 
 /// The verdict and regions of [`evaluate`], without the reasons that explain them (no
@@ -167,7 +167,7 @@ pub fn evaluate(kb: &KnowledgeBase, feature: usize, topology: &Cube, date: Date)
 /// which need only the verdict.
 #[must_use]
 pub fn evaluate_lean(kb: &KnowledgeBase, feature: usize, topology: &Cube, date: Date) -> Evaluation {
-    Required::default().evaluate(kb, feature, topology, date, true)
+    Required::lean(kb, topology, date).evaluate(feature)
 }
 
 /// The part of a region that speaks only of the roles in scope: its cubes that leave every
@@ -487,7 +487,7 @@ impl<'k> Findings<'k> {
                 },
                 here: None,
                 sources: kb.features[feature].sources.iter().take(1).cloned().collect(),
-                because: within(&sub.because, EXPLAINED_DEPTH),
+                because: explained_part(&sub.because),
             });
         }
     }
@@ -605,6 +605,27 @@ fn coverage_note(kb: &KnowledgeBase, feature: usize, t: &Cube, date: Date, uncov
 /// a longer one would make an explanation as deep as the chain.
 const EXPLAINED_DEPTH: usize = 16;
 
+/// How many reasons an explanation shows below one required feature, at most: as many whole
+/// levels as fit (at least one). Several features requiring the same ones make a graph of
+/// requirements, which explained as a tree grows with its width to the power of its depth.
+const EXPLAINED_REASONS: usize = 100;
+
+/// `reasons` and the reasons behind them, as many levels as fit in [`EXPLAINED_REASONS`]
+/// reasons, [`EXPLAINED_DEPTH`] at most.
+fn explained_part(reasons: &[Reason]) -> Vec<Reason> {
+    let mut level: Vec<&Reason> = reasons.iter().collect();
+    let (mut shown, mut levels) = (0, 0);
+    while !level.is_empty() && levels < EXPLAINED_DEPTH {
+        shown += level.len();
+        if shown > EXPLAINED_REASONS && levels > 0 {
+            break;
+        }
+        levels += 1;
+        level = level.iter().flat_map(|r| &r.because).collect();
+    }
+    within(reasons, levels)
+}
+
 /// `reasons` and the reasons behind them, `levels` levels deep at most.
 fn within(reasons: &[Reason], levels: usize) -> Vec<Reason> {
     if levels == 0 {
@@ -679,20 +700,36 @@ impl Scoped {
 
 /// The features required features require, worked out once for every feature evaluated on
 /// one topology and date (a listing evaluates them all): by the scope they are judged on.
-#[derive(Default)]
-pub struct Required<'k> {
-    by_scope: FxHashMap<&'k [bool], Scoped>,
+pub struct Required<'a> {
+    kb: &'a KnowledgeBase,
+    t: &'a Cube,
+    date: Date,
+    lean: bool,
+    by_scope: FxHashMap<&'a [bool], Scoped>,
 }
 
-impl<'k> Required<'k> {
-    /// [`evaluate_lean`] of `feature`, sharing the required features worked out for other
-    /// features on the same topology and date. `t` and `date` must be the same at every call.
+impl<'a> Required<'a> {
+    /// For [`evaluate_lean`] of features on `t` as of `date`, each sharing the required features
+    /// worked out for the others.
     #[must_use]
-    pub fn evaluate_lean(&mut self, kb: &'k KnowledgeBase, feature: usize, t: &Cube, date: Date) -> Evaluation {
-        self.evaluate(kb, feature, t, date, true)
+    pub fn lean(kb: &'a KnowledgeBase, t: &'a Cube, date: Date) -> Self {
+        Required::new(kb, t, date, true)
     }
 
-    fn evaluate(&mut self, kb: &'k KnowledgeBase, feature: usize, t: &Cube, date: Date, lean: bool) -> Evaluation {
+    fn new(kb: &'a KnowledgeBase, t: &'a Cube, date: Date, lean: bool) -> Self {
+        Required {
+            kb,
+            t,
+            date,
+            lean,
+            by_scope: FxHashMap::default(),
+        }
+    }
+
+    /// The evaluation of `feature` (lean or explained, as made).
+    #[must_use]
+    pub fn evaluate(&mut self, feature: usize) -> Evaluation {
+        let (kb, t, date, lean) = (self.kb, self.t, self.date, self.lean);
         let inner = kb.involved_roles(feature);
         let scoped = self.by_scope.entry(inner).or_default();
         for &g in &kb.features[feature].requires {

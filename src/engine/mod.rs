@@ -402,9 +402,9 @@ impl<'k> Answerer<'k> {
     #[must_use]
     pub fn listing(&self, t: &Cube, date: Date) -> Arc<[Verdict]> {
         self.listings.get_or_insert_with(&(date, t.clone()), || {
-            let mut required = eval::Required::default();
+            let mut required = eval::Required::lean(self.kb, t, date);
             (0..self.kb.features.len())
-                .map(|f| required.evaluate_lean(self.kb, f, t, date).verdict)
+                .map(|f| required.evaluate(f).verdict)
                 .collect()
         })
     }

@@ -386,4 +386,60 @@ mod tests {
             assert_eq!(back, b);
         }
     }
+
+    /// The fused operations on random operands, on a range of words that is not all of them,
+    /// against the ones written out.
+    #[test]
+    fn fused_operations_on_random_sets_and_ranges() {
+        let mut seed = 0x2545_f491_4f6c_dd1d_u64;
+        let mut rnd = move || {
+            seed ^= seed << 13;
+            seed ^= seed >> 7;
+            seed ^= seed << 17;
+            seed
+        };
+        for len in [3, 64, 65, 130, 300] {
+            let words = word_count(len);
+            for _ in 0..200 {
+                let mut set = || {
+                    let mut x = Bits::with_capacity(len);
+                    for i in 0..len {
+                        if rnd() % 3 == 0 {
+                            x.insert(i);
+                        }
+                    }
+                    x
+                };
+                let (a, b, role) = (set(), set(), set());
+                let lo = (rnd() as usize) % words;
+                let hi = lo + 1 + (rnd() as usize) % (words - lo);
+                let w = lo..hi;
+                // `role` clear outside `w`, as the callers guarantee.
+                let mut c = role.clone();
+                for i in 0..len {
+                    if !w.contains(&(i / 64)) {
+                        c.set(i, false);
+                    }
+                }
+                let mut outside = a.clone();
+                outside.difference_with(&b);
+                outside.intersect_with(&c);
+                assert_eq!(a.outside_meets_in(&b, &c, w.clone()), !outside.is_clear(), "{len}");
+                let mut meet = b.clone();
+                meet.intersect_with(&c);
+                let (mut removed, mut written) = (a.clone(), a.clone());
+                removed.remove_meet_in(&b, &c, w.clone());
+                written.difference_with(&meet);
+                assert_eq!(removed, written, "{len} remove");
+                let mut c_not_b = c.clone();
+                c_not_b.difference_with(&b);
+                let (mut kept, mut written) = (a.clone(), a.clone());
+                kept.keep_within_in(&b, &c, w.clone());
+                written.difference_with(&c_not_b);
+                assert_eq!(kept, written, "{len} keep");
+                let first: Vec<usize> = a.intersection_in(&c, w.clone()).collect();
+                assert_eq!(first, a.intersection(&c).collect::<Vec<_>>(), "{len} intersection");
+            }
+        }
+    }
 }

@@ -42,9 +42,13 @@ impl Universe {
     /// `role_of[p]` is the role of product `p`.
     ///
     /// # Panics
-    /// With more than 2³² products.
+    /// With a role not below `role_count`, or more than 2³² products.
     #[must_use]
     pub fn new(role_count: usize, role_of: &[usize]) -> Self {
+        assert!(
+            role_of.iter().all(|&r| r < role_count),
+            "a product of a role beyond the {role_count} roles"
+        );
         let products = role_of.len();
         let mut roles = vec![Bits::with_capacity(products); role_count];
         let mut words = Vec::with_capacity(role_count);
@@ -74,8 +78,9 @@ impl Universe {
         self.roles.len()
     }
 
-    fn bit(&self, product: usize) -> usize {
-        self.bit_of[product] as usize
+    /// The bit of a product; none for a number that is no product's.
+    fn bit(&self, product: usize) -> Option<usize> {
+        self.bit_of.get(product).map(|&b| b as usize)
     }
 
     fn words(&self, role: usize) -> Range<usize> {
@@ -96,8 +101,7 @@ impl Universe {
     pub fn restrict(&self, role: usize, allowed: impl IntoIterator<Item = usize>) -> Cube {
         let mut cube = self.full();
         cube.0.difference_with_in(&self.roles[role], self.words(role));
-        for p in allowed {
-            let bit = self.bit(p);
+        for bit in allowed.into_iter().filter_map(|p| self.bit(p)) {
             if self.roles[role].contains(bit) {
                 cube.0.insert(bit);
             }
@@ -109,8 +113,7 @@ impl Universe {
     #[must_use]
     pub fn restrict_except(&self, role: usize, excluded: impl IntoIterator<Item = usize>) -> Cube {
         let mut cube = self.full();
-        for p in excluded {
-            let bit = self.bit(p);
+        for bit in excluded.into_iter().filter_map(|p| self.bit(p)) {
             if self.roles[role].contains(bit) {
                 cube.0.set(bit, false);
             }
@@ -160,7 +163,7 @@ impl Universe {
     /// Whether `cube` allows `product` in its role.
     #[must_use]
     pub fn allows(&self, cube: &Cube, product: usize) -> bool {
-        cube.0.contains(self.bit(product))
+        self.bit(product).is_some_and(|b| cube.0.contains(b))
     }
 
     /// `cube` with every product of `role` allowed.
@@ -433,6 +436,76 @@ mod tests {
                     assert_eq!(rest.covers(&u, &p), expected, "({x}, {y}, {z})");
                     assert_eq!(rest.meets(&u, &p), expected, "({x}, {y}, {z})");
                 }
+            }
+        }
+    }
+
+    /// A universe whose roles straddle words (300 products, on the heap), against what the
+    /// same sets say in products.
+    #[test]
+    fn roles_across_words_answer_as_sets_of_products() {
+        let mut seed = 0x9e37_79b9_7f4a_7c15_u64;
+        let mut rnd = move |n: usize| {
+            seed ^= seed << 13;
+            seed ^= seed >> 7;
+            seed ^= seed << 17;
+            (seed % n as u64) as usize
+        };
+        let n = 300;
+        let role_of: Vec<usize> = (0..n).map(|p| (p * 7 % 11) % 3).collect();
+        let u = Universe::new(3, &role_of);
+        let of_role = |r: usize| -> Vec<usize> { (0..n).filter(|&p| role_of[p] == r).collect() };
+        // A random cube: for each role, a random subset (sometimes all, sometimes one product).
+        let cube = |rnd: &mut dyn FnMut(usize) -> usize| -> (Cube, Vec<Vec<usize>>) {
+            let mut c = u.full();
+            let mut sets = Vec::new();
+            for r in 0..3 {
+                let all = of_role(r);
+                let set: Vec<usize> = match rnd(4) {
+                    0 => all.clone(),
+                    1 => vec![all[rnd(all.len())]],
+                    _ => all.iter().copied().filter(|_| rnd(3) == 0).collect(),
+                };
+                c = c.intersect(&u.restrict(r, set.iter().copied()));
+                sets.push(set);
+            }
+            (c, sets)
+        };
+        for _ in 0..300 {
+            let (a, sa) = cube(&mut rnd);
+            let (b, sb) = cube(&mut rnd);
+            for (r, set) in sa.iter().enumerate() {
+                assert_eq!(&u.allowed(&a, r).collect::<Vec<_>>(), set, "allowed {r}");
+                assert_eq!(u.is_free(&a, r), set.len() == of_role(r).len());
+                let freed = u.free(&a, r);
+                assert_eq!(u.allowed(&freed, r).collect::<Vec<_>>(), of_role(r));
+            }
+            assert_eq!(u.is_empty(&a), sa.iter().any(Vec::is_empty));
+            let meet_empty = (0..3).any(|r| !sa[r].iter().any(|p| sb[r].contains(p)));
+            assert_eq!(u.meet_is_empty(&a, &b), meet_empty);
+            let mut mine: Vec<usize> = sa.concat();
+            mine.sort_unstable();
+            assert_eq!(u.products_of(a.bits()).ones().collect::<Vec<_>>(), mine);
+            for p in 0..n {
+                assert_eq!(u.allows(&a, p), sa[role_of[p]].contains(&p));
+            }
+            let rest = Region::from_cube(&u, a.clone()).subtract(&u, &Region::from_cube(&u, b.clone()));
+            for _ in 0..40 {
+                let pt: Vec<usize> = (0..3)
+                    .map(|r| {
+                        let pool = if rnd(2) == 0 && !sa[r].is_empty() {
+                            sa[r].clone()
+                        } else {
+                            of_role(r)
+                        };
+                        pool[rnd(pool.len())]
+                    })
+                    .collect();
+                let point = (0..3).fold(u.full(), |c, r| c.intersect(&u.restrict(r, [pt[r]])));
+                let in_a = (0..3).all(|r| sa[r].contains(&pt[r]));
+                let in_b = (0..3).all(|r| sb[r].contains(&pt[r]));
+                assert_eq!(rest.covers(&u, &point), in_a && !in_b, "{pt:?}");
+                assert_eq!(rest.meets(&u, &point), in_a && !in_b, "{pt:?}");
             }
         }
     }
