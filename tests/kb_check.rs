@@ -619,6 +619,15 @@ fn a_revision_of_the_table_is_in_force_from_its_date() {
     );
 }
 
+/// The topologies with these shipped products, each in its role.
+fn topology_of(kb: &kb::KnowledgeBase, ids: &[&str]) -> interop::region::Cube {
+    let u = &kb.universe;
+    ids.iter().fold(u.full(), |cube, id| {
+        let p = kb.product(id).expect("a shipped product");
+        cube.intersect(&u.restrict(kb.products[p].role, [p]))
+    })
+}
+
 /// A chain of `n` features, each requiring the one before; the first needs Exchange 2013 or
 /// later. Each works with Lync Server 2013 and Exchange Server, by a statement of its own.
 fn requirement_chain(n: usize) -> String {
@@ -654,13 +663,7 @@ fn a_requirement_however_deep_decides_the_verdict_and_its_explanation_stays_read
     let n = 40;
     let chain = requirement_chain(n);
     let kb = edited(&[], &[("chain.toml", &chain)]).unwrap_or_else(|(p, _)| panic!("{p:#?}"));
-    let u = &kb.universe;
-    let on = |ids: &[&str]| {
-        ids.iter().fold(u.full(), |cube, id| {
-            let p = kb.product(id).expect("a shipped product");
-            cube.intersect(&u.restrict(kb.products[p].role, [p]))
-        })
-    };
+    let on = |ids: &[&str]| topology_of(&kb, ids);
     let date = jiff::civil::date(2026, 11, 23);
     let old = on(&["exchange-2010", "lync-server-2013"]);
     let new = on(&["exchange-2013", "lync-server-2013"]);
@@ -748,13 +751,7 @@ fn a_required_feature_shared_by_several_is_judged_on_the_roles_of_each() {
     ];
     let base = requirement_graph(features, &["diamond-base", "shared"]);
     let kb = edited(&[], &[("graph.toml", &base)]).unwrap_or_else(|(p, _)| panic!("{p:#?}"));
-    let u = &kb.universe;
-    let on = |ids: &[&str]| {
-        ids.iter().fold(u.full(), |cube, id| {
-            let p = kb.product(id).expect("a shipped product");
-            cube.intersect(&u.restrict(kb.products[p].role, [p]))
-        })
-    };
+    let on = |ids: &[&str]| topology_of(&kb, ids);
     let date = jiff::civil::date(2026, 11, 23);
     let t = on(&["exchange-2010", "lync-server-2013"]);
     let listed = Answerer::new(&kb).listing(&t, date);
@@ -804,12 +801,7 @@ fn an_explanation_of_a_wide_deep_requirement_graph_stays_small() {
     let bottom: Vec<&str> = ids[19].iter().map(String::as_str).collect();
     let base = requirement_graph(&features, &bottom);
     let kb = edited(&[], &[("lattice.toml", &base)]).unwrap_or_else(|(p, _)| panic!("{p:#?}"));
-    let u = &kb.universe;
-    let on = |id: &str| {
-        let p = kb.product(id).expect("a shipped product");
-        u.restrict(kb.products[p].role, [p])
-    };
-    let t = on("exchange-2010").intersect(&on("lync-server-2013"));
+    let t = topology_of(&kb, &["exchange-2010", "lync-server-2013"]);
     let date = jiff::civil::date(2026, 11, 23);
     let ev = evaluate(&kb, kb.feature("lattice-0-0").expect("the top"), &t, date);
     assert_eq!(ev.verdict, Verdict::No, "the bottom breaks the top, nineteen levels up");
