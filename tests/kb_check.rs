@@ -702,6 +702,15 @@ fn a_requirement_however_deep_decides_the_verdict_and_its_explanation_stays_read
             );
         }
         assert_eq!(levels(&ev.reasons), (i + 1).min(17), "chain-{i}");
+        // Where the explanation stops, the required feature says that its reasons are left out.
+        if i > 16 {
+            assert!(level.iter().all(|r| r.because.is_empty()), "chain-{i}");
+            let needs = level.iter().find(|r| r.id == format!("chain-{}", i - 17));
+            assert!(
+                needs.is_some_and(|r| r.here.as_ref().is_some_and(|h| h.contains("left out"))),
+                "chain-{i}: {level:#?}"
+            );
+        }
     }
 }
 
@@ -805,11 +814,21 @@ fn an_explanation_of_a_wide_deep_requirement_graph_stays_small() {
     let date = jiff::civil::date(2026, 11, 23);
     let ev = evaluate(&kb, kb.feature("lattice-0-0").expect("the top"), &t, date);
     assert_eq!(ev.verdict, Verdict::No, "the bottom breaks the top, nineteen levels up");
-    // Three required features, each explained by at most a hundred reasons below it.
-    let shown = reasons_in(&ev.reasons);
-    assert!(shown <= 3 * 101 + 1, "{shown} reasons");
+    // Three required features, each explained by the whole levels below it that fit in a
+    // hundred reasons: 3 + 9 + 27 (with 81 more, 120 would not fit); the last shown say that
+    // their own reasons are left out.
     let needs: Vec<_> = ev.reasons.iter().filter(|r| r.kind == ReasonKind::Requires).collect();
     assert_eq!(needs.len(), 3, "{:#?}", ev.reasons);
+    for r in &needs {
+        assert_eq!(reasons_in(&r.because), 3 + 9 + 27, "{}", r.id);
+        assert_eq!(levels(&r.because), 3, "{}", r.id);
+        let deepest = &r.because[0].because[0].because[0];
+        assert!(deepest.because.is_empty());
+        assert!(
+            deepest.here.as_ref().is_some_and(|h| h.contains("left out")),
+            "{deepest:#?}"
+        );
+    }
     assert!(
         needs.iter().all(|r| r.because.len() == 3),
         "each shows the level below it"

@@ -626,25 +626,35 @@ fn explained_part(reasons: &[Reason]) -> Vec<Reason> {
     within(reasons, levels)
 }
 
-/// `reasons` and the reasons behind them, `levels` levels deep at most.
+/// `reasons` and the reasons behind them, `levels` levels deep at most. A reason whose own
+/// reasons are left out says so.
 fn within(reasons: &[Reason], levels: usize) -> Vec<Reason> {
     if levels == 0 {
         return Vec::new();
     }
     reasons
         .iter()
-        .map(|r| Reason {
-            outcome: r.outcome,
-            polarity: r.polarity,
-            kind: r.kind,
-            id: r.id.clone(),
-            says: r.says.clone(),
-            here: r.here.clone(),
-            sources: r.sources.clone(),
-            because: within(&r.because, levels - 1),
+        .map(|r| {
+            let cut = levels == 1 && !r.because.is_empty();
+            Reason {
+                outcome: r.outcome,
+                polarity: r.polarity,
+                kind: r.kind,
+                id: r.id.clone(),
+                says: r.says.clone(),
+                here: match &r.here {
+                    None if cut => Some(CUT.to_owned()),
+                    here => here.clone(),
+                },
+                sources: r.sources.clone(),
+                because: within(&r.because, levels - 1),
+            }
         })
         .collect()
 }
+
+/// What a required feature whose reasons an explanation leaves out says instead.
+const CUT: &str = "why is left out: the explanation stops here (`interop ask` about that feature explains it)";
 
 /// What a feature another requires brings to that one's evaluation: where it is known not to
 /// work, and (explained) the reasons why.

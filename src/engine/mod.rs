@@ -322,11 +322,12 @@ pub const VERDICT_BYTES: usize = 32 << 20;
 /// Answers many questions on one knowledge base (a batch, a shell session), keeping what does
 /// not depend on the question: where each feature works on any topology as of a date, which
 /// the fix search starts from; the verdicts worked out without explanation (fixes verified,
-/// other readings, listings), which the questions of a batch ask again and again; and for each
-/// feature, topology and date asked about, its explained evaluation, its fixes and its
-/// prerequisite steps, which questions written in other words ask again. What it keeps is
-/// bounded by count and, for explained evaluations (which grow with the base: a coverage note
-/// of a large base names thousands of products), by bytes.
+/// other readings), which the questions of a batch ask again and again; the verdicts of every
+/// feature on a topology (listings, migrations); and for each feature, topology and date asked
+/// about, its explained evaluation, its fixes and its prerequisite steps, which questions
+/// written in other words ask again. What it keeps is bounded by count and, for explained
+/// evaluations and verdicts (which grow with the base: a coverage note of a large base names
+/// thousands of products, and its topologies are kilobytes), by bytes.
 pub struct Answerer<'k> {
     kb: &'k KnowledgeBase,
     everywhere: std::sync::Mutex<std::collections::BTreeMap<(usize, Date), Arc<Evaluation>>>,

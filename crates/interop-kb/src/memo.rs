@@ -44,7 +44,8 @@ impl<K: Hash + Eq, V: Clone, const CAP: usize> Memo<K, V, CAP> {
         }
         let v = make();
         let mut kept = lock();
-        if kept.len() < CAP && keep(&v) {
+        // Another thread may have kept it meanwhile: `keep` is asked only for what is added.
+        if kept.len() < CAP && !kept.contains_key(key) && keep(&v) {
             kept.insert(key.to_owned(), v.clone());
         }
         v
