@@ -740,6 +740,9 @@ impl<'a> Required<'a> {
     #[must_use]
     pub fn evaluate(&mut self, feature: usize) -> Evaluation {
         let (kb, t, date, lean) = (self.kb, self.t, self.date, self.lean);
+        if kb.features[feature].requires.is_empty() {
+            return evaluate_scoped(kb, feature, t, date, None, lean, &Scoped::default());
+        }
         let inner = kb.involved_roles(feature);
         let scoped = self.by_scope.entry(inner).or_default();
         for &g in &kb.features[feature].requires {
