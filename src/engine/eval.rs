@@ -368,21 +368,16 @@ impl<'k> Findings<'k> {
             if beyond_scope(kb, &r.requires.region, self.scope) {
                 continue;
             }
-            let violated = match &r.when {
-                None if u.is_empty(t) => continue,
-                None => Cow::Borrowed(r.violated(u)),
-                Some(w) => {
-                    if !w.region.meets(u, t) {
-                        continue;
-                    }
-                    match in_scope(kb, &w.region, self.scope) {
-                        Cow::Borrowed(_) => Cow::Borrowed(r.violated(u)),
-                        Cow::Owned(applies) if applies.meets(u, t) => {
-                            Cow::Owned(applies.subtract(u, &r.requires.region))
-                        }
-                        Cow::Owned(_) => continue,
-                    }
-                }
+            // Where it applies (everywhere without a `when`), as far as the scope goes: when that
+            // is the whole of it, where it is broken is the rule's own (worked out once).
+            let when = r.when.as_ref().map(|w| &*w.region);
+            if !when.map_or(!u.is_empty(t), |w| w.meets(u, t)) {
+                continue;
+            }
+            let violated = match when.map(|w| in_scope(kb, w, self.scope)) {
+                None | Some(Cow::Borrowed(_)) => Cow::Borrowed(r.violated(u)),
+                Some(Cow::Owned(applies)) if applies.meets(u, t) => Cow::Owned(applies.subtract(u, &r.requires.region)),
+                Some(Cow::Owned(_)) => continue,
             };
             self.forbid(&violated);
             if self.lean {

@@ -383,18 +383,10 @@ impl<'k> Answerer<'k> {
     /// The verdict on `feature` for `t` as of `date`: [`evaluate_lean`]'s, kept.
     #[must_use]
     pub fn verdict(&self, feature: usize, t: &Cube, date: Date) -> Verdict {
-        use std::sync::atomic::Ordering::Relaxed;
         self.verdicts.get_or_insert_with_if(
             &(feature, date, t.clone()),
             || evaluate_lean(self.kb, feature, t, date).verdict,
-            |_| {
-                let bytes = t.bytes();
-                self.verdict_bytes
-                    .fetch_update(Relaxed, Relaxed, |kept| {
-                        (kept + bytes <= VERDICT_BYTES).then_some(kept + bytes)
-                    })
-                    .is_ok()
-            },
+            |_| take(&self.verdict_bytes, t.bytes(), VERDICT_BYTES),
         )
     }
 
@@ -414,18 +406,10 @@ impl<'k> Answerer<'k> {
     /// kept ones take less than [`EXPLAINED_BYTES`].
     #[must_use]
     pub fn evaluation(&self, feature: usize, t: &Cube, date: Date) -> Arc<Evaluation> {
-        use std::sync::atomic::Ordering::Relaxed;
         self.explained.get_or_insert_with_if(
             &(feature, date, t.clone()),
             || Arc::new(evaluate(self.kb, feature, t, date)),
-            |ev| {
-                let bytes = ev.bytes() + t.bytes();
-                self.explained_bytes
-                    .fetch_update(Relaxed, Relaxed, |kept| {
-                        (kept + bytes <= EXPLAINED_BYTES).then_some(kept + bytes)
-                    })
-                    .is_ok()
-            },
+            |ev| take(&self.explained_bytes, ev.bytes() + t.bytes(), EXPLAINED_BYTES),
         )
     }
 
@@ -441,6 +425,13 @@ impl<'k> Answerer<'k> {
         self.steps
             .get_or_insert_with(&(feature, t.clone()), || steps_for(self.kb, feature, t).into())
     }
+}
+
+/// Whether `bytes` more fit in `budget` beside the `kept` so far; if so, they are counted.
+fn take(kept: &std::sync::atomic::AtomicUsize, bytes: usize, budget: usize) -> bool {
+    use std::sync::atomic::Ordering::Relaxed;
+    kept.fetch_update(Relaxed, Relaxed, |k| (k + bytes <= budget).then_some(k + bytes))
+        .is_ok()
 }
 
 fn answer_with(answerer: &Answerer<'_>, q: &Question, as_of: Date) -> Answer {

@@ -112,29 +112,21 @@ impl Bits {
         }
     }
 
-    fn zip_with(&mut self, other: &Bits, f: impl Fn(u64, u64) -> u64) {
-        for (a, &b) in self.words_mut().iter_mut().zip(other.words()) {
-            *a = f(*a, b);
-        }
-    }
-
     pub fn union_with(&mut self, other: &Bits) {
-        self.zip_with(other, |a, b| a | b);
+        self.union_with_in(other, self.all_words());
     }
 
     /// `self ∪ (a ∩ b)`, without making `a ∩ b`.
     pub fn union_with_meet(&mut self, a: &Bits, b: &Bits) {
-        for ((s, &x), &y) in self.words_mut().iter_mut().zip(a.words()).zip(b.words()) {
-            *s |= x & y;
-        }
+        self.rewrite_with(a, b, self.all_words(), |s, x, y| s | (x & y));
     }
 
     pub fn intersect_with(&mut self, other: &Bits) {
-        self.zip_with(other, |a, b| a & b);
+        self.rewrite_with(other, other, self.all_words(), |a, b, _| a & b);
     }
 
     pub fn difference_with(&mut self, other: &Bits) {
-        self.zip_with(other, |a, b| a & !b);
+        self.difference_with_in(other, self.all_words());
     }
 
     #[must_use]
@@ -144,22 +136,18 @@ impl Bits {
 
     #[must_use]
     pub fn is_disjoint(&self, other: &Bits) -> bool {
-        self.words().iter().zip(other.words()).all(|(a, b)| a & b == 0)
+        self.is_disjoint_in(other, self.all_words())
     }
 
     #[must_use]
     pub fn is_subset(&self, other: &Bits) -> bool {
-        self.words().iter().zip(other.words()).all(|(a, b)| a & !b == 0)
+        self.is_subset_in(other, self.all_words())
     }
 
     /// Whether `self`, `b` and `c` have no element in common, without making their intersection.
     #[must_use]
     pub fn meet_is_clear(&self, b: &Bits, c: &Bits) -> bool {
-        self.words()
-            .iter()
-            .zip(b.words())
-            .zip(c.words())
-            .all(|((x, y), z)| x & y & z == 0)
+        self.meet_is_clear_in(b, c, self.all_words())
     }
 
     /// Every word: the range the `*_in` operations take to work on the whole set.
@@ -276,7 +264,7 @@ impl Bits {
 
     /// The elements of both, in increasing order.
     pub fn intersection<'a>(&'a self, other: &'a Bits) -> impl Iterator<Item = usize> + 'a {
-        ones(self.words().iter().zip(other.words()).map(|(a, b)| a & b))
+        self.intersection_in(other, self.all_words())
     }
 }
 

@@ -349,12 +349,9 @@ pub struct Rule {
 impl Rule {
     /// Where the rule applies and its requirement is not met, on every role.
     pub fn violated(&self, u: &Universe) -> &Region {
-        self.broken.get_or_init(|| {
-            let requires = &self.requires.region;
-            match &self.when {
-                Some(w) => w.region.subtract(u, requires),
-                None => Region::from_cube(u, u.full()).subtract(u, requires),
-            }
+        self.broken.get_or_init(|| match &self.when {
+            Some(w) => w.region.subtract(u, &self.requires.region),
+            None => self.requires.region.complement(u),
         })
     }
 }
