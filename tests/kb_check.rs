@@ -631,25 +631,11 @@ fn topology_of(kb: &kb::KnowledgeBase, ids: &[&str]) -> interop::region::Cube {
 /// A chain of `n` features, each requiring the one before; the first needs Exchange 2013 or
 /// later. Each works with Lync Server 2013 and Exchange Server, by a statement of its own.
 fn requirement_chain(n: usize) -> String {
-    let cite = r#"sources = [{ doc = "seed-004", section = "Prise en charge des fonctionnalités", quote = "Présence dans Outlook" }]"#;
-    let mut s = String::new();
-    for i in 0..n {
-        let requires = if i == 0 {
-            String::new()
-        } else {
-            format!("requires = [\"chain-{}\"]\n", i - 1)
-        };
-        s += &format!(
-            "[[feature]]\nid = \"chain-{i}\"\nname = \"Chained feature {i}\"\n{requires}{cite}\n\n\
-             [[statement]]\nid = \"chain-{i}-works\"\nfeature = \"chain-{i}\"\nwhen = \"server = lync-server-2013 and exchange in [exchange-server]\"\n\
-             support = \"yes\"\nsays = \"chained feature {i} works with Lync Server 2013\"\n{cite}\n\n"
-        );
-    }
-    s += &format!(
-        "[[rule]]\nid = \"chain-needs-exchange-2013\"\nkind = \"version\"\nfeatures = [\"chain-0\"]\n\
-         requires = \"exchange != exchange-2010\"\nsays = \"needs Exchange 2013 or later\"\n{cite}\n"
-    );
-    s
+    const WHEN: &str = "server = lync-server-2013 and exchange in [exchange-server]";
+    let ids: Vec<String> = (0..n).map(|i| format!("chain-{i}")).collect();
+    let ids: Vec<&str> = ids.iter().map(String::as_str).collect();
+    let features: Vec<(&str, &[&str], &str)> = (0..n).map(|i| (ids[i], &ids[i.saturating_sub(1)..i], WHEN)).collect();
+    requirement_graph(&features, &["chain-0"])
 }
 
 /// How many levels of reasons an explanation has.
@@ -697,7 +683,7 @@ fn a_requirement_however_deep_decides_the_verdict_and_its_explanation_stays_read
         }
         if i <= 16 {
             assert!(
-                level.iter().any(|r| r.id == "chain-needs-exchange-2013"),
+                level.iter().any(|r| r.id == "graph-needs-exchange-2013"),
                 "chain-{i}: {level:#?}"
             );
         }
