@@ -460,6 +460,11 @@ impl NameIndex {
         let mut seen_names: HashSet<(usize, Vec<Term>)> = HashSet::default();
         // Names of the topology first: they make the trie that feature names are read with.
         names.sort_by_key(|(e, _, _, _)| matches!(e, Entity::Feature(_)));
+        // A name given twice in a row (a product's name, and the same again as its first
+        // alias) would be read again to the same effect.
+        names.dedup();
+        let mut alternatives: Vec<(Term, Option<Term>)> = Vec::new();
+        let mut path: Vec<Term> = Vec::new();
         for (e, lang, n, display) in names {
             if n.is_empty() {
                 continue;
@@ -482,7 +487,7 @@ impl NameIndex {
                 // finds it ("Skype" in "réunions Skype").
                 // (Up to eight paths: the first words that differ between the languages
                 // each double them, the first word the most significant.)
-                let mut alternatives: Vec<(Term, Option<Term>)> = Vec::with_capacity(words.len());
+                alternatives.clear();
                 let mut paths = 1_usize;
                 for w in &words {
                     let Some(&own) = w.terms.first() else { continue };
@@ -499,7 +504,6 @@ impl NameIndex {
                     alternatives.push((own, other));
                 }
                 let doubled = paths.trailing_zeros();
-                let mut path: Vec<Term> = Vec::with_capacity(alternatives.len());
                 for i in 0..paths {
                     path.clear();
                     let mut bit = doubled;

@@ -87,33 +87,40 @@ pub fn load_dir_indexed(dir: &Path) -> Result<(KnowledgeBase, crate::names::Name
     Ok((kb, names))
 }
 
-/// `work(state, i)` for every `i` below `n`, on `threads` threads, each part with a state of
-/// its own made by `state`; the results in the order of `i`, and the parts' states. A part
-/// whose thread cannot be made is done on this one.
-fn striped<S: Send, T: Send>(
+/// `work(state, i)` for every `i` below `n`, on `threads` threads (this one among them), each
+/// with a state of its own made by `state`; the results in the order of `i`, and the threads'
+/// states. Each thread takes the next `i` not yet taken, so that a thread slowed by a busy core
+/// leaves more to the others. When no thread can be made, this one does it all.
+fn shared_out<S: Send, T: Send>(
     n: usize,
     threads: usize,
     state: &(impl Fn() -> S + Sync),
     work: &(impl Fn(&mut S, usize) -> T + Sync),
 ) -> (Vec<T>, Vec<S>) {
+    let next = std::sync::atomic::AtomicUsize::new(0);
+    let run = || {
+        let mut s = state();
+        let mut done: Vec<(usize, T)> = Vec::new();
+        loop {
+            let i = next.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+            if i >= n {
+                break;
+            }
+            done.push((i, work(&mut s, i)));
+        }
+        (done, s)
+    };
     let parts: Vec<(Vec<(usize, T)>, S)> = std::thread::scope(|scope| {
-        let handles: Vec<_> = (0..threads)
-            .map(|part| {
-                let run = move || {
-                    let mut s = state();
-                    let done: Vec<(usize, T)> = (part..n).step_by(threads).map(|i| (i, work(&mut s, i))).collect();
-                    (done, s)
-                };
-                (run, std::thread::Builder::new().spawn_scoped(scope, run))
-            })
+        let handles: Vec<_> = (1..threads)
+            .filter_map(|_| std::thread::Builder::new().spawn_scoped(scope, run).ok())
             .collect();
-        handles
-            .into_iter()
-            .map(|(run, h)| match h {
-                Ok(h) => h.join().unwrap_or_else(|e| std::panic::resume_unwind(e)),
-                Err(_) => run(),
-            })
-            .collect()
+        let mut parts = vec![run()];
+        parts.extend(
+            handles
+                .into_iter()
+                .map(|h| h.join().unwrap_or_else(|e| std::panic::resume_unwind(e))),
+        );
+        parts
     });
     let mut done = Vec::with_capacity(n);
     let mut states = Vec::with_capacity(parts.len());
@@ -121,7 +128,7 @@ fn striped<S: Send, T: Send>(
         done.extend(d);
         states.push(s);
     }
-    done.sort_by_key(|(i, _)| *i);
+    done.sort_unstable_by_key(|(i, _)| *i);
     (done.into_iter().map(|(_, t)| t).collect(), states)
 }
 
@@ -170,7 +177,7 @@ fn read_dir_files(dir: &Path) -> Result<Vec<SourceText>, LoadError> {
     let contents: Vec<Read> = if paths.len() < 64 || threads < 2 {
         paths.iter().map(read).collect()
     } else {
-        striped(paths.len(), threads, &|| (), &|(), i| read(&paths[i])).0
+        shared_out(paths.len(), threads, &|| (), &|(), i| read(&paths[i])).0
     };
     let mut files = Vec::new();
     let mut diagnostics = Vec::new();
@@ -242,7 +249,7 @@ fn load_checked_indexed(
             .map(|(ix, f)| (ix, l.parse_file(ix, &f.text)))
             .collect()
     } else {
-        let (docs, parts) = striped(files.len(), threads, &|| l.apart(), &|own: &mut Loader<'_>, ix| {
+        let (docs, parts) = shared_out(files.len(), threads, &|| l.apart(), &|own: &mut Loader<'_>, ix| {
             own.parse_file(ix, &files[ix].text)
         });
         for own in parts {

@@ -165,6 +165,8 @@ struct Built {
     rows: Vec<Row>,
     /// Where each row's cells are written, for the checks that need the whole base.
     row_at: Vec<(usize, Range<usize>)>,
+    /// The rows of each feature ([`Feature::rows`]).
+    rows_of: Vec<Vec<usize>>,
 }
 
 impl Loader<'_> {
@@ -173,103 +175,110 @@ impl Loader<'_> {
     pub(super) fn build(&mut self, docs: Vec<(usize, raw::Document)>) -> Option<KnowledgeBase> {
         let raw = Raw::gather(&docs);
         let mut index = self.index(&raw);
-        let sources_out = self.sources(&raw.sources);
-        let modes_out = self.modes(&raw.modes);
-        let mut roles_out = self.roles(&raw.roles);
-        let (families_out, products_out) = self.families_and_products(&raw, &index, &mut roles_out);
-        if roles_out.is_empty() {
-            self.diags
-                .push(Diagnostic::new("the knowledge base defines no `[[role]]`"));
-            return None;
-        }
-
-        let role_of: Vec<usize> = products_out.iter().map(|p| p.role).collect();
-        let universe = Universe::new(roles_out.len(), &role_of);
-        let compiled = std::cell::RefCell::default();
-        let cx = CondCx {
-            index: &index,
-            products: &products_out,
-            families: &families_out,
-            universe: &universe,
-            compiled: &compiled,
-        };
-
-        let lifecycle_out = self.lifecycle(&raw.lifecycle, &index);
-        // Steps before features: features name the steps that set them up.
-        // A large base's features are compiled on another core meanwhile (they need only the
-        // ids), their citations numbered in a range set apart: one number per citation written.
-        let large = self.large();
+        // A large base's features are compiled on another core while the rest is (they need
+        // only the ids), their citations numbered in a range set apart: one number per
+        // citation written.
         let cores = std::thread::available_parallelism().map_or(1, std::num::NonZero::get);
-        let (steps_out, mut features_out, deployments_out, mut tables_out) = if large && cores > 1 {
+        let large = self.large();
+        let apart = (large && cores > 1).then(|| {
             let written = raw
                 .features
                 .iter()
                 .map(|(_, f)| f.sources.len() + f.replaced_by.as_ref().map_or(0, |r| r.sources.len()))
                 .sum::<usize>();
-            let mut apart = self.apart();
+            let apart = self.apart();
             let range_end = self
                 .cites_made
                 .saturating_add(u32::try_from(written).unwrap_or(u32::MAX));
             self.cites_made = range_end;
-            std::thread::scope(|scope| {
-                let (raw_features, index_ref) = (&raw.features, &index);
-                let features = scope.spawn(move || (apart.features(raw_features, index_ref), apart));
-                let steps_out = self.steps(&raw.steps, &index, &cx);
-                let deployments_out = self.deployments(&raw.deployments, &index, &cx);
-                let tables_out = self.tables(&raw.tables, &index, &raw.deployments);
-                let (features_out, apart) = features.join().unwrap_or_else(|e| std::panic::resume_unwind(e));
-                assert!(
-                    apart.cites_made <= range_end,
-                    "the features made more citations than they write"
-                );
-                self.absorb(apart);
-                (steps_out, features_out, deployments_out, tables_out)
-            })
-        } else {
+            (apart, range_end)
+        });
+        let compiled = std::cell::RefCell::default();
+        let mut kb = std::thread::scope(|scope| {
+            let (raw_features, index_ref) = (&raw.features, &index);
+            let features = apart.map(|(mut apart, range_end)| {
+                let h = scope.spawn(move || (apart.features(raw_features, index_ref), apart));
+                (h, range_end)
+            });
+            let sources_out = self.sources(&raw.sources);
+            let modes_out = self.modes(&raw.modes);
+            let mut roles_out = self.roles(&raw.roles);
+            let (families_out, products_out) = self.families_and_products(&raw, &index, &mut roles_out);
+            if roles_out.is_empty() {
+                // What the features' thread finds is not reported: only this is.
+                self.diags
+                    .push(Diagnostic::new("the knowledge base defines no `[[role]]`"));
+                return None;
+            }
+
+            let role_of: Vec<usize> = products_out.iter().map(|p| p.role).collect();
+            let universe = Universe::new(roles_out.len(), &role_of);
+            let cx = CondCx {
+                index: &index,
+                products: &products_out,
+                families: &families_out,
+                universe: &universe,
+                compiled: &compiled,
+            };
+
+            let lifecycle_out = self.lifecycle(&raw.lifecycle, &index);
+            let uncovered_out = self.uncovered(&raw.uncovered, &index);
+            let synonyms_out = self.synonyms(&raw.synonyms);
+            // Steps before features (when both are made here): features name the steps that set
+            // them up.
             let steps_out = self.steps(&raw.steps, &index, &cx);
-            let features_out = self.features(&raw.features, &index);
+            let here = features.is_none().then(|| self.features(&raw.features, &index));
             let deployments_out = self.deployments(&raw.deployments, &index, &cx);
             let tables_out = self.tables(&raw.tables, &index, &raw.deployments);
-            (steps_out, features_out, deployments_out, tables_out)
-        };
-        let Built { rows: rows_out, row_at } =
-            self.rows(&raw, &index, &cx, &mut features_out, &mut tables_out, &deployments_out);
-        let uncovered_out = self.uncovered(&raw.uncovered, &index);
-        let synonyms_out = self.synonyms(&raw.synonyms);
+            let features_out = match features {
+                None => here.unwrap_or_default(),
+                Some((h, range_end)) => {
+                    let (features_out, apart) = h.join().unwrap_or_else(|e| std::panic::resume_unwind(e));
+                    assert!(
+                        apart.cites_made <= range_end,
+                        "the features made more citations than they write"
+                    );
+                    self.absorb(apart);
+                    features_out
+                }
+            };
+            Some(KnowledgeBase {
+                files: Vec::new(),
+                sources: sources_out,
+                roles: roles_out,
+                families: families_out,
+                products: products_out,
+                lifecycle: lifecycle_out,
+                modes: modes_out,
+                features: features_out,
+                deployments: deployments_out,
+                tables: tables_out,
+                rows: Vec::new(),
+                statements: Vec::new(),
+                rules: Vec::new(),
+                limits: Vec::new(),
+                steps: steps_out,
+                conflicts: Vec::new(),
+                uncovered: uncovered_out,
+                synonyms: synonyms_out,
+                universe,
+                graph: Graph::default(),
+                warnings: Vec::new(),
+                facts_of: Vec::new(),
+                // Set below, once the features' thread no longer reads it.
+                index: Index::default(),
+            })
+        })?;
         index.sources.shrink_to_fit();
+        kb.index = index;
         // What the vocabulary reads is there: the rest is added field by field while it is
         // built on another core.
-        let mut kb = KnowledgeBase {
-            files: Vec::new(),
-            sources: sources_out,
-            roles: roles_out,
-            families: families_out,
-            products: products_out,
-            lifecycle: lifecycle_out,
-            modes: modes_out,
-            features: features_out,
-            deployments: deployments_out,
-            tables: tables_out,
-            rows: rows_out,
-            statements: Vec::new(),
-            rules: Vec::new(),
-            limits: Vec::new(),
-            steps: steps_out,
-            conflicts: Vec::new(),
-            uncovered: uncovered_out,
-            synonyms: synonyms_out,
-            universe,
-            graph: Graph::default(),
-            warnings: Vec::new(),
-            facts_of: Vec::new(),
-            index,
-        };
         // The vocabulary only of a base sound so far (a broken entry may be missing from
-        // it); it is dropped if the rest turns out unsound. The checks of the whole base only
-        // on an otherwise sound one: a condition that failed to parse reads as "always", and
-        // would seem to overlap everything.
+        // it); it is dropped if the rest (the rows on) turns out unsound. The checks of the
+        // whole base only on an otherwise sound one: a condition that failed to parse reads as
+        // "always", and would seem to overlap everything.
         let vocabulary_wanted = self.index && self.diags.is_empty();
-        let (names, warnings) = std::thread::scope(|scope| {
+        let (names, warnings, rows_of) = std::thread::scope(|scope| {
             // Those fields alone, not `Words::of(&kb)`: the other fields of `kb` are filled
             // meanwhile.
             let words = crate::names::words_of!(kb);
@@ -281,6 +290,10 @@ impl Loader<'_> {
                 universe: &kb.universe,
                 compiled: &compiled,
             };
+            // Each feature is given its rows once the vocabulary, which reads the features, is
+            // built: nothing here reads a feature's rows.
+            let Built { rows, row_at, rows_of } = self.rows(&raw, &kb.index, &cx, &mut kb.tables, &kb.deployments);
+            kb.rows = rows;
             let (statements_out, statement_at) = self.statements(&raw.statements, &kb.index, &cx);
             let rules_out = self.rules(&raw.rules, &kb.index, &cx);
             let limits_out = self.limits(&raw.limits, &kb.index);
@@ -307,16 +320,20 @@ impl Loader<'_> {
             let names = names
                 .map(|h| h.join().unwrap_or_else(|e| std::panic::resume_unwind(e)))
                 .filter(|_| sound);
-            (names, warnings)
+            (names, warnings, rows_of)
         });
+        for (feature, rows) in kb.features.iter_mut().zip(rows_of) {
+            feature.rows = rows;
+        }
         kb.warnings = warnings;
         self.names = names;
-        // A large base's parsed files are freed on another thread: here they would keep the
-        // first answer waiting (a tenth of the whole load at 1,000 times the shipped base).
+        // A large base's parsed files, and the conditions compiled from them, are freed on
+        // another thread: here they would keep the first answer waiting (a tenth of the whole
+        // load at 1,000 times the shipped base).
         drop(raw);
         if large {
-            // If no thread can be made, the closure and the files with it are dropped here.
-            let _ = std::thread::Builder::new().spawn(move || drop(docs));
+            // If no thread can be made, the closure and what it holds are dropped here.
+            let _ = std::thread::Builder::new().spawn(move || drop((docs, compiled)));
         }
         Some(kb)
     }
@@ -709,7 +726,6 @@ impl Loader<'_> {
         raw: &Raw<'_>,
         index: &Index,
         cx: &CondCx<'_>,
-        features_out: &mut [Feature],
         tables_out: &mut [Table],
         deployments_out: &[Deployment],
     ) -> Built {
@@ -724,6 +740,7 @@ impl Loader<'_> {
             }
         }
         let mut rows_out: Vec<Row> = Vec::new();
+        let mut rows_of: Vec<Vec<usize>> = Vec::new();
         // Where each row's cells are written, for the checks that need the whole base.
         let mut row_at: Vec<(usize, Range<usize>)> = Vec::new();
         // The rows written for each table, sound or not: a broken row is reported once.
@@ -736,7 +753,10 @@ impl Loader<'_> {
                 continue;
             };
             written.insert((table, feature));
-            if features_out[feature].rows.iter().any(|&r| rows_out[r].table == table) {
+            if rows_of.len() <= feature {
+                rows_of.resize_with(feature + 1, Vec::new);
+            }
+            if rows_of[feature].iter().any(|&r| rows_out[r].table == table) {
                 self.err(
                     *f,
                     row.feature.span(),
@@ -801,7 +821,7 @@ impl Loader<'_> {
             }
             let sources = self.cites(*f, &row.sources, &index.sources, &row.feature);
             row_at.push((*f, row.cells.span()));
-            features_out[feature].rows.push(rows_out.len());
+            rows_of[feature].push(rows_out.len());
             tables_out[table].rows.push(rows_out.len());
             rows_out.push(Row {
                 feature,
@@ -834,7 +854,11 @@ impl Loader<'_> {
                 }
             }
         }
-        Built { rows: rows_out, row_at }
+        Built {
+            rows: rows_out,
+            row_at,
+            rows_of,
+        }
     }
 
     /// The statements, and where each is written.
