@@ -100,6 +100,11 @@ impl Bits {
         i < self.len && self.words()[i / 64] & (1 << (i % 64)) != 0
     }
 
+    /// No element.
+    pub fn clear(&mut self) {
+        self.words_mut().fill(0);
+    }
+
     /// Every element of `0..len`.
     pub fn insert_all(&mut self) {
         let len = self.len;

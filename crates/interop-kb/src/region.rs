@@ -130,10 +130,15 @@ impl Universe {
     #[must_use]
     pub fn products_of(&self, bits: &Bits) -> Bits {
         let mut out = Bits::with_capacity(self.products);
-        for b in bits.ones() {
-            out.insert(self.product_at[b] as usize);
+        for p in self.products_in(bits) {
+            out.insert(p);
         }
         out
+    }
+
+    /// The products a set of bits of cubes holds, by number, in the order of the bits.
+    pub fn products_in<'a>(&'a self, bits: &'a Bits) -> impl Iterator<Item = usize> + 'a {
+        bits.ones().map(|b| self.product_at[b] as usize)
     }
 
     /// The bits of `role`'s products, as [`Cube::bits`] has them.

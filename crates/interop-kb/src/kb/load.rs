@@ -1154,11 +1154,20 @@ fn coverage(kb: &KnowledgeBase, products: &[At<&raw::Product>]) -> Vec<Diagnosti
                 || kb.rules.iter().any(|r| restricts(&r.requires.region, role))
         })
         .collect();
-    // The features some statement answers with each product.
+    // The features some statement answers with each product: those its cubes allow in a
+    // role they restrict, found in that role's bits alone (a statement names a few products
+    // of a large base).
     let mut stated: Vec<Vec<usize>> = vec![Vec::new(); n];
     for st in &kb.statements {
-        for p in named(&mut std::iter::once(&*st.when.region)).ones() {
-            stated[p].push(st.feature);
+        for c in st.when.region.cubes() {
+            for role in (0..kb.roles.len()).filter(|&role| !u.is_free(c, role)) {
+                for p in u.allowed(c, role) {
+                    // Once for a product two cubes allow.
+                    if stated[p].last() != Some(&st.feature) {
+                        stated[p].push(st.feature);
+                    }
+                }
+            }
         }
     }
     // The features a rule rules out for each product: where it applies and no cube of what it
@@ -1171,22 +1180,24 @@ fn coverage(kb: &KnowledgeBase, products: &[At<&raw::Product>]) -> Vec<Diagnosti
             .flat_map(|r| std::iter::once(&*r.requires.region).chain(r.when.as_ref().map(|w| &*w.region))),
     );
     spoken.union_with(&in_columns);
+    // (Two sets of bits of cubes, cleared for each rule.)
+    let (mut allowed, mut applies) = (Bits::with_capacity(n), Bits::with_capacity(n));
     for r in &kb.rules {
-        let mut allowed = Bits::with_capacity(n);
+        allowed.clear();
         for c in r.requires.region.cubes() {
             allowed.union_with(c.bits());
         }
-        let mut applies = Bits::with_capacity(n);
         match &r.when {
             None => applies.insert_all(),
             Some(w) => {
+                applies.clear();
                 for c in w.region.cubes() {
                     applies.union_with(c.bits());
                 }
             }
         }
         applies.difference_with(&allowed);
-        for p in u.products_of(&applies).ones() {
+        for p in u.products_in(&applies) {
             ruled_out[p].extend(&r.features);
         }
     }

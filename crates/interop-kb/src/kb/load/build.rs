@@ -224,12 +224,9 @@ impl Loader<'_> {
             let lifecycle_out = self.lifecycle(&raw.lifecycle, &index);
             let uncovered_out = self.uncovered(&raw.uncovered, &index);
             let synonyms_out = self.synonyms(&raw.synonyms);
-            // Steps before features (when both are made here): features name the steps that set
-            // them up.
-            let steps_out = self.steps(&raw.steps, &index, &cx);
-            let here = features.is_none().then(|| self.features(&raw.features, &index));
             let deployments_out = self.deployments(&raw.deployments, &index, &cx);
-            let tables_out = self.tables(&raw.tables, &index, &raw.deployments);
+            // What the vocabulary reads is made first; steps and tables come after (below).
+            let here = features.is_none().then(|| self.features(&raw.features, &index));
             let features_out = match features {
                 None => here.unwrap_or_default(),
                 Some((h, range_end)) => {
@@ -252,12 +249,12 @@ impl Loader<'_> {
                 modes: modes_out,
                 features: features_out,
                 deployments: deployments_out,
-                tables: tables_out,
+                tables: Vec::new(),
                 rows: Vec::new(),
                 statements: Vec::new(),
                 rules: Vec::new(),
                 limits: Vec::new(),
-                steps: steps_out,
+                steps: Vec::new(),
                 conflicts: Vec::new(),
                 uncovered: uncovered_out,
                 synonyms: synonyms_out,
@@ -290,6 +287,8 @@ impl Loader<'_> {
                 universe: &kb.universe,
                 compiled: &compiled,
             };
+            kb.steps = self.steps(&raw.steps, &kb.index, &cx);
+            kb.tables = self.tables(&raw.tables, &kb.index, &raw.deployments);
             // Each feature is given its rows once the vocabulary, which reads the features, is
             // built: nothing here reads a feature's rows.
             let Built { rows, row_at, rows_of } = self.rows(&raw, &kb.index, &cx, &mut kb.tables, &kb.deployments);
