@@ -10,6 +10,7 @@
 //! Nothing is returned unless everything is sound.
 
 use rustc_hash::FxHashMap as HashMap;
+use std::borrow::Cow;
 use std::ops::Range;
 use std::path::Path;
 
@@ -756,23 +757,24 @@ impl Loader<'_> {
         statement_at: &[(usize, Range<usize>)],
     ) {
         let u = &kb.universe;
-        // What a fact allows and forbids.
-        let sides = |when: &Region, s: &Support| -> (Region, Region) {
+        // What a fact allows and forbids (a `yes` or `no` fact's own region, not a copy).
+        fn sides<'r>(u: &crate::region::Universe, when: &'r Region, s: &Support) -> (Cow<'r, Region>, Cow<'r, Region>) {
             match s {
-                Support::Yes | Support::Qualified { .. } => (when.clone(), Region::empty()),
-                Support::No => (Region::empty(), when.clone()),
-                Support::Conditional { requires, .. } => {
-                    (when.intersect(u, &requires.region), when.subtract(u, &requires.region))
-                }
+                Support::Yes | Support::Qualified { .. } => (Cow::Borrowed(when), Cow::Owned(Region::empty())),
+                Support::No => (Cow::Owned(Region::empty()), Cow::Borrowed(when)),
+                Support::Conditional { requires, .. } => (
+                    Cow::Owned(when.intersect(u, &requires.region)),
+                    Cow::Owned(when.subtract(u, &requires.region)),
+                ),
             }
-        };
+        }
         let declared = |feature: usize, clash: &Region| {
             kb.conflicts.iter().any(|c| {
                 c.features.contains(&feature)
                     && c.when.as_ref().is_none_or(|w| !w.region.intersect(u, clash).is_empty())
             })
         };
-        let clash_of = |a: (Region, Region), b: (Region, Region)| -> Region {
+        let clash_of = |a: (Cow<'_, Region>, Cow<'_, Region>), b: (Cow<'_, Region>, Cow<'_, Region>)| -> Region {
             a.0.intersect(u, &b.1).union(u, &a.1.intersect(u, &b.0))
         };
         let where_ = |clash: &Region| {
@@ -825,8 +827,8 @@ impl Loader<'_> {
                 }
                 let (da, db) = (&kb.deployments[ta.columns[ca]], &kb.deployments[tb.columns[cb]]);
                 let clash = clash_of(
-                    sides(&da.when.region, &rowa.cells[ca]),
-                    sides(&db.when.region, &rowb.cells[cb]),
+                    sides(u, &da.when.region, &rowa.cells[ca]),
+                    sides(u, &db.when.region, &rowb.cells[cb]),
                 );
                 if clash.is_empty() || declared(fa, &clash) {
                     continue;
@@ -877,7 +879,10 @@ impl Loader<'_> {
                 if a.feature != b.feature || !together {
                     continue;
                 }
-                let clash = clash_of(sides(&a.when.region, &a.support), sides(&b.when.region, &b.support));
+                let clash = clash_of(
+                    sides(u, &a.when.region, &a.support),
+                    sides(u, &b.when.region, &b.support),
+                );
                 if clash.is_empty() || declared(a.feature, &clash) {
                     continue;
                 }
