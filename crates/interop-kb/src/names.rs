@@ -1198,7 +1198,9 @@ impl NameIndex {
     /// The display names of features whose keys have `words` words (1 to 3; none otherwise)
     /// and a number of characters in `chars`, with their keys and those numbers, shortest keys
     /// first (in the order of the display names within a length): what a phrase of as many
-    /// words is matched against for did-you-mean. Found by halving, not by looking at each.
+    /// words is matched against for did-you-mean. Each key comes once, with the first display
+    /// name that has it (names that several features share, or copies that differ only by a
+    /// word that says nothing, are measured once). Found by halving, not by looking at each.
     /// Keys are made of folded words, so they are lowercase already: their lengths are those
     /// did-you-mean compares.
     pub fn feature_keys_within(
@@ -1208,10 +1210,11 @@ impl NameIndex {
     ) -> impl Iterator<Item = (&str, &str, usize)> {
         let by_words = self.feature_keys_by_words.get_or_init(|| {
             let mut by_words: [Vec<(u32, u32)>; 4] = Default::default();
+            let mut seen: HashSet<&str> = HashSet::default();
             for (i, ((_, e), key)) in self.display.iter().zip(self.display_keys()).enumerate() {
                 // As many words as spaces and one.
                 let n = key.bytes().filter(|&b| b == b' ').count() + 1;
-                if matches!(e, Entity::Feature(_)) && n <= 3 {
+                if matches!(e, Entity::Feature(_)) && n <= 3 && seen.insert(key) {
                     let chars = u32::try_from(key.chars().count()).unwrap_or(u32::MAX);
                     by_words[n].push((u32::try_from(i).unwrap_or(u32::MAX), chars));
                 }
@@ -1459,6 +1462,43 @@ mod tests {
             found += usize::from(expected);
         }
         assert!(found > 100, "{found} inflections");
+    }
+
+    /// The keys did-you-mean measures come once each, with the first feature name that has
+    /// them, and every feature name's key of up to three words is among them.
+    #[test]
+    fn each_feature_key_is_measured_once_with_its_first_name() {
+        let (_, idx) = index();
+        let mut shared = 0;
+        for words in 1..=3 {
+            let keys: Vec<(&str, &str, usize)> = idx.feature_keys_within(words, 0..=usize::MAX).collect();
+            let mut seen = HashSet::default();
+            for &(name, key, chars) in &keys {
+                assert!(seen.insert(key), "`{key}` offered twice");
+                assert_eq!(chars, key.chars().count());
+                let first = idx
+                    .display
+                    .iter()
+                    .zip(idx.display_keys())
+                    .find(|((_, e), k)| matches!(e, Entity::Feature(_)) && *k == key)
+                    .map(|((n, _), _)| n.as_str());
+                assert_eq!(first, Some(name), "`{key}`");
+            }
+            for ((_, e), key) in idx.display.iter().zip(idx.display_keys()) {
+                if matches!(e, Entity::Feature(_)) && key.split(' ').count() == words {
+                    assert!(seen.contains(key), "`{key}` is not offered");
+                }
+            }
+            shared += idx
+                .display
+                .iter()
+                .zip(idx.display_keys())
+                .filter(|((_, e), k)| matches!(e, Entity::Feature(_)) && k.split(' ').count() == words)
+                .count()
+                - keys.len();
+        }
+        // Names that several features share ("presence") are there to be measured once.
+        assert!(shared > 0, "no feature key is shared");
     }
 
     fn index() -> (KnowledgeBase, NameIndex) {
