@@ -1022,10 +1022,31 @@ fn parse_as(kb: &KnowledgeBase, index: &NameIndex, text: &str, topology_only: bo
 
     // The lead words decide the kind of question.
     let first = |n: usize, set: &[&str]| ws.iter().take(n).any(|w| set.contains(&w.text.as_str()));
+    // ("which features fail with …", "what is unsupported with …", "qu'est-ce qui échoue …")
     let negated = first(
         6,
         &[
-            "not", "doesn", "isn", "won", "don", "cannot", "aren", "didn", "pa", "pas", "ne", "n", "不", "没有",
+            "not",
+            "doesn",
+            "isn",
+            "won",
+            "don",
+            "cannot",
+            "aren",
+            "didn",
+            "pa",
+            "pas",
+            "ne",
+            "n",
+            "不",
+            "没有",
+            "fail",
+            "fails",
+            "failing",
+            "broken",
+            "unsupported",
+            "echoue",
+            "echouent",
         ],
     );
     let why = starts(&ws, &["why"]) || starts(&ws, &["pourquoi"]) || ws.iter().any(|w| w.text == "为什么");

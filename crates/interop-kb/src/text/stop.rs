@@ -41,6 +41,7 @@ pub const WORDS: &[&str] = &[
     "upgrading", "go", "going", "switch", "switching", "gain", "lose", "compare", "difference",
     "against", "v", "vs", "versus", "after", "before", "still", "anymore", "too", "very",
     "there", "yet", "does", "supposed", "expected", "correct", "true", "officially", "okay",
+    "fail", "fails", "failing", "failed", "broken", "unsupported",
     // French.
     "le", "la", "les", "l", "un", "une", "des", "de", "du", "au", "aux", "et", "ou", "avec",
     "sans", "sur", "sous", "pour", "par", "en", "dans", "entre", "vers", "chez", "ce", "cet",
@@ -50,7 +51,7 @@ pub const WORDS: &[&str] = &[
     "leurs", "se", "sa", "son", "ses", "ne", "n", "pas", "plus", "si", "alors", "aussi", "tout",
     "tous", "toute", "toutes", "y", "oui", "non", "comment", "pourquoi", "quand", "ou", "peut",
     "peuvent", "peux", "pouvons", "pouvez", "pourrait", "possible", "fonctionne", "fonctionnent",
-    "fonctionner", "fonctionnalite", "fonctionnalites", "marche", "marchent", "prise", "pris",
+    "fonctionner", "fonctionnalite", "fonctionnalites", "marche", "marchent", "echoue", "echouent", "prise", "pris",
     "prend", "prennent", "charge", "utiliser", "utilise", "utilisons", "utilisateur",
     "utilisateurs", "disponible", "disponibles", "compatible", "faut", "besoin", "bonjour",
     "merci", "svp", "donc", "bien", "deja", "encore", "actuellement", "aujourd", "hui", "t",
