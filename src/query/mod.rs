@@ -21,7 +21,7 @@ mod features;
 
 use std::ops::Range;
 
-use crate::diag::{Diagnostic, closest_sized, one_of, reach};
+use crate::diag::{Diagnostic, closest_lettered, one_of, reach};
 use crate::kb::KnowledgeBase;
 use crate::names::{Entity, NameIndex, Word, WordKind};
 use crate::text::stop;
@@ -1347,8 +1347,11 @@ fn no_feature(p: &Parse<'_>, topology: &[Mention]) -> Diagnostic {
             // The names whose keys have a length within reach; the first with a key offered
             // is its display name (all those with that key are among them).
             let near: Vec<_> = p.index.feature_keys_within(len, reach(&phrase)).collect();
-            for c in closest_sized(&phrase, near.iter().map(|&(_, key, chars)| (key, chars))) {
-                if let Some((n, _, _)) = near.iter().find(|(_, key, _)| *key == c)
+            for c in closest_lettered(
+                &phrase,
+                near.iter().map(|&(_, key, chars, letters)| (key, chars, letters)),
+            ) {
+                if let Some((n, _, _, _)) = near.iter().find(|(_, key, _, _)| *key == c)
                     && !offers.iter().any(|o| *o == crate::text::display(n))
                 {
                     offers.push(crate::text::display(n));

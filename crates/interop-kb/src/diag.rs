@@ -247,6 +247,26 @@ pub fn reach(word: &str) -> std::ops::RangeInclusive<usize> {
 /// keeps it need not count them at every question).
 #[must_use]
 pub fn closest_sized<'a>(word: &str, candidates: impl IntoIterator<Item = (&'a str, usize)>) -> Vec<&'a str> {
+    closest_lettered(word, candidates.into_iter().map(|(c, chars)| (c, chars, None)))
+}
+
+/// The ASCII characters of a text, as a set of 64 classes (a character's code modulo 64): what
+/// [`closest_lettered`] compares first.
+#[must_use]
+pub fn letters(text: &str) -> u64 {
+    text.bytes().filter(u8::is_ascii).fold(0, |set, b| set | 1 << (b % 64))
+}
+
+/// [`closest_sized`], among candidates that may come with their [`letters`]; a candidate with
+/// them must be lowercase already, as the folded keys of a vocabulary are. Each class of
+/// characters one has and the other lacks is a character of one that the other cannot match, so
+/// the classes alone bound how many characters they have in common: most candidates are out of
+/// reach by that bound, with no look at their text.
+#[must_use]
+pub fn closest_lettered<'a>(
+    word: &str,
+    candidates: impl IntoIterator<Item = (&'a str, usize, Option<u64>)>,
+) -> Vec<&'a str> {
     let w = word.to_lowercase();
     if w.is_empty() {
         return Vec::new();
@@ -260,15 +280,31 @@ pub fn closest_sized<'a>(word: &str, candidates: impl IntoIterator<Item = (&'a s
         }
         counts
     });
+    let own = letters(&w);
     // Only the closest spellings are offered (a near miss hides the farther ones): those at the
     // smallest distance found so far are kept, and a candidate surely farther is not measured.
     let mut best = usize::MAX;
     let mut kept: Vec<(usize, u64, &str)> = Vec::new();
-    for (c, chars) in candidates {
+    for (c, chars, classes) in candidates {
         // Skip the distances of candidates too long or too short (they cost a table each).
         // (Lowercase ASCII has as many characters.)
         if too_far(n, chars) && c.is_ascii() {
             continue;
+        }
+        // The bound of the characters they have in common by their classes (a lowercase
+        // candidate has `chars` characters), as the count below would use it.
+        if let Some(classes) = classes
+            && counts.is_some()
+        {
+            let theirs = (classes & !own).count_ones() as usize;
+            let ours = (own & !classes).count_ones() as usize;
+            let common = chars.saturating_sub(theirs).min(n.saturating_sub(ours));
+            if too_far(n, chars)
+                || (beyond(n, chars, common, budget, w.len() >= 4)
+                    || best != usize::MAX && beyond(n, chars, common, best, false))
+            {
+                continue;
+            }
         }
         let lc: std::borrow::Cow<'_, str> = if c.is_ascii() {
             if c.bytes().any(|b| b.is_ascii_uppercase()) {
@@ -334,7 +370,14 @@ fn out_of_reach(counts: &[i16; 128], n: usize, c: &str, m: usize, budget: usize,
             common += 1;
         }
     }
-    if n.max(m) - common <= budget {
+    beyond(n, m, common, budget, jaro)
+}
+
+/// Whether a word of `n` characters and a candidate of `m` with at most `common` characters in
+/// common are surely neither within `budget` edits nor (when `jaro`) at a Jaro-Winkler
+/// similarity of 0.9 or more ([`out_of_reach`]).
+fn beyond(n: usize, m: usize, common: usize, budget: usize, jaro: bool) -> bool {
+    if n.max(m).saturating_sub(common) <= budget {
         return false;
     }
     if !jaro || common == 0 {
@@ -501,6 +544,47 @@ mod tests {
                 }
             }
         }
+    }
+
+    /// Candidates given with their letters are offered exactly as without them: the bound the
+    /// letters give never skips one that would be offered. Checked with every name of a set of
+    /// names, typos and strangers as the word, among the others, and among prefixes of them;
+    /// and with typos whose every edit brings a letter the name lacks, as many as the edits
+    /// allowed (where the bound is exact).
+    #[test]
+    fn letters_skip_no_candidate_that_would_be_offered() {
+        let mut candidates: Vec<String> = NAMES.iter().map(|c| c.to_lowercase()).collect();
+        candidates.extend(NAMES.iter().flat_map(|c| {
+            let chars: Vec<char> = c.to_lowercase().chars().collect();
+            (1..chars.len()).map(move |k| chars[..k].iter().collect::<String>())
+        }));
+        let mut skipped = 0;
+        let edge = [
+            "presnce",
+            "archivng",
+            "meetng delegaton",
+            "xyz",
+            "zzzcemail",
+            "qqesence",
+            "unified cxntxct stxre",
+        ];
+        for w in NAMES.iter().chain(&edge) {
+            let plain = closest_sized(w, candidates.iter().map(|c| (c.as_str(), c.chars().count())));
+            let lettered = closest_lettered(
+                w,
+                candidates
+                    .iter()
+                    .map(|c| (c.as_str(), c.chars().count(), Some(letters(c)))),
+            );
+            assert_eq!(lettered, plain, "{w}");
+            // How many candidates the letters alone put out of reach.
+            let own = letters(&w.to_lowercase());
+            skipped += candidates
+                .iter()
+                .filter(|c| letters(c) & !own != 0 && (letters(c) & !own).count_ones() > 3)
+                .count();
+        }
+        assert!(skipped > 100, "the letters put {skipped} candidates out of reach");
     }
 
     #[test]

@@ -244,6 +244,10 @@ impl<T: PartialEq> Trie<T> {
     }
 }
 
+/// A feature's display name for did-you-mean: its number, the characters of its key, and the
+/// key's [`crate::diag::letters`] (none for a key that is not lowercase).
+type FeatureKey = (u32, u32, Option<u64>);
+
 /// Every name and alias of the knowledge base, read into terms.
 #[derive(Debug, serde::Serialize, serde::Deserialize)]
 pub struct NameIndex {
@@ -304,7 +308,7 @@ pub struct NameIndex {
     /// order of `display` within a length: what a phrase of as many words of a rejected
     /// question is matched against, made on the first rejected question.
     #[serde(skip)]
-    feature_keys_by_words: std::sync::OnceLock<[Vec<(u32, u32)>; 4]>,
+    feature_keys_by_words: std::sync::OnceLock<[Vec<FeatureKey>; 4]>,
     /// The terms a name of the topology stands for among the words of features.
     entity_terms: HashMap<Entity, Vec<Term>>,
     /// While building: each word, stemmed once in each language (English, French, Chinese).
@@ -1202,35 +1206,43 @@ impl NameIndex {
     /// name that has it (names that several features share, or copies that differ only by a
     /// word that says nothing, are measured once). Found by halving, not by looking at each.
     /// Keys are made of folded words, so they are lowercase already: their lengths are those
-    /// did-you-mean compares.
+    /// did-you-mean compares, and they come with their [`crate::diag::letters`].
     pub fn feature_keys_within(
         &self,
         words: usize,
         chars: std::ops::RangeInclusive<usize>,
-    ) -> impl Iterator<Item = (&str, &str, usize)> {
+    ) -> impl Iterator<Item = (&str, &str, usize, Option<u64>)> {
         let by_words = self.feature_keys_by_words.get_or_init(|| {
-            let mut by_words: [Vec<(u32, u32)>; 4] = Default::default();
+            let mut by_words: [Vec<FeatureKey>; 4] = Default::default();
             let mut seen: HashSet<&str> = HashSet::default();
             for (i, ((_, e), key)) in self.display.iter().zip(self.display_keys()).enumerate() {
                 // As many words as spaces and one.
                 let n = key.bytes().filter(|&b| b == b' ').count() + 1;
                 if matches!(e, Entity::Feature(_)) && n <= 3 && seen.insert(key) {
                     let chars = u32::try_from(key.chars().count()).unwrap_or(u32::MAX);
-                    by_words[n].push((u32::try_from(i).unwrap_or(u32::MAX), chars));
+                    let letters = (!key.chars().any(char::is_uppercase)).then(|| crate::diag::letters(key));
+                    by_words[n].push((u32::try_from(i).unwrap_or(u32::MAX), chars, letters));
                 }
             }
+            // By length, each length in the order of the display names (as they were pushed:
+            // the sort is stable).
             for keys in &mut by_words {
-                keys.sort_by_key(|&(i, chars)| (chars, i));
+                keys.sort_by_key(|&(_, chars, _)| chars);
             }
             by_words
         });
         let keys = by_words.get(words).map_or(&[][..], Vec::as_slice);
         let within = |c: u32| chars.contains(&(c as usize));
-        let from = keys.partition_point(|&(_, c)| (c as usize) < *chars.start());
-        let to = from + keys[from..].partition_point(|&(_, c)| within(c));
-        keys[from..to].iter().filter_map(move |&(i, chars)| {
+        let from = keys.partition_point(|&(_, c, _)| (c as usize) < *chars.start());
+        let to = from + keys[from..].partition_point(|&(_, c, _)| within(c));
+        keys[from..to].iter().filter_map(move |&(i, chars, letters)| {
             let i = i as usize;
-            Some((self.display.get(i)?.0.as_str(), self.display_key(i), chars as usize))
+            Some((
+                self.display.get(i)?.0.as_str(),
+                self.display_key(i),
+                chars as usize,
+                letters,
+            ))
         })
     }
 
@@ -1471,9 +1483,9 @@ mod tests {
         let (_, idx) = index();
         let mut shared = 0;
         for words in 1..=3 {
-            let keys: Vec<(&str, &str, usize)> = idx.feature_keys_within(words, 0..=usize::MAX).collect();
+            let keys: Vec<_> = idx.feature_keys_within(words, 0..=usize::MAX).collect();
             let mut seen = HashSet::default();
-            for &(name, key, chars) in &keys {
+            for &(name, key, chars, _) in &keys {
                 assert!(seen.insert(key), "`{key}` offered twice");
                 assert_eq!(chars, key.chars().count());
                 let first = idx
