@@ -146,6 +146,10 @@ mod terminal {
         // Ctrl-C clears the line; the session goes on.
         s.send("does UCS").expect("typed");
         s.send("\x03").expect("ctrl-c");
+        // The editor leaves the line given up with a new line, then prompts again. (`]> `
+        // alone could match the line as typed, drawn again: a command sent then could reach
+        // the terminal before the editor reads again, and be flushed.)
+        s.expect("\n").expect("the line given up");
         s.expect("]> ").expect("a fresh prompt after ctrl-c");
         s.send_line("env").expect("typed");
         s.expect("as of: ").expect("env after ctrl-c");

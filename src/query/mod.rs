@@ -152,6 +152,15 @@ const NEED_WORDS: &[&str] = &[
     "需要",
 ];
 
+/// Words that, among the first of a listing, ask what does not work ("what doesn't work with
+/// …", "which features fail with …", "what is unsupported with …", "qu'est-ce qui ne marche
+/// pas …", "qu'est-ce qui échoue …", "哪些不支持").
+#[rustfmt::skip]
+const NEGATION_WORDS: &[&str] = &[
+    "not", "doesn", "isn", "won", "don", "cannot", "aren", "didn", "fail", "fails", "failing",
+    "broken", "unsupported", "pa", "pas", "ne", "n", "echoue", "echouent", "不", "没有",
+];
+
 /// Words that make a qualifier of the number after them: "SP3", "CU 21", "RU15", "R2".
 const UPDATE_WORDS: &[&str] = &["sp", "cu", "ru", "kb", "rollup", "update", "build", "rtm", "r", "u"];
 
@@ -1022,33 +1031,7 @@ fn parse_as(kb: &KnowledgeBase, index: &NameIndex, text: &str, topology_only: bo
 
     // The lead words decide the kind of question.
     let first = |n: usize, set: &[&str]| ws.iter().take(n).any(|w| set.contains(&w.text.as_str()));
-    // ("which features fail with …", "what is unsupported with …", "qu'est-ce qui échoue …")
-    let negated = first(
-        6,
-        &[
-            "not",
-            "doesn",
-            "isn",
-            "won",
-            "don",
-            "cannot",
-            "aren",
-            "didn",
-            "pa",
-            "pas",
-            "ne",
-            "n",
-            "不",
-            "没有",
-            "fail",
-            "fails",
-            "failing",
-            "broken",
-            "unsupported",
-            "echoue",
-            "echouent",
-        ],
-    );
+    let negated = first(6, NEGATION_WORDS);
     let why = starts(&ws, &["why"]) || starts(&ws, &["pourquoi"]) || ws.iter().any(|w| w.text == "为什么");
     let needs = first(8, NEED_WORDS)
         || (starts(&ws, &["how"])

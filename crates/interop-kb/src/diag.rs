@@ -577,7 +577,8 @@ mod tests {
                     .map(|c| (c.as_str(), c.chars().count(), Some(letters(c)))),
             );
             assert_eq!(lettered, plain, "{w}");
-            // How many candidates the letters alone put out of reach.
+            // The candidates with more classes of letters the word lacks than any budget of
+            // edits: the bound rules them out by the distance alone.
             let own = letters(&w.to_lowercase());
             skipped += candidates
                 .iter()
