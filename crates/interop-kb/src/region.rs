@@ -123,7 +123,7 @@ impl Universe {
 
     /// The products of `role`, in product order.
     pub fn role_products(&self, role: usize) -> impl Iterator<Item = usize> + '_ {
-        self.roles[role].ones().map(|b| self.product_at[b] as usize)
+        self.products_in(&self.roles[role])
     }
 
     /// A set of bits of cubes ([`Cube::bits`]) as the set of their products, by number.

@@ -142,21 +142,18 @@ fn lex_ascii(text: &str) -> Vec<Token> {
     let mut at = 0;
     while at < bytes.len() {
         let b = bytes[at];
-        let class = |c: u8| {
-            if b.is_ascii_alphabetic() {
-                c.is_ascii_alphabetic()
-            } else {
-                c.is_ascii_digit()
-            }
-        };
         if b.is_ascii_alphanumeric() {
-            let end = at + bytes[at..].iter().position(|&c| !class(c)).unwrap_or(bytes.len() - at);
-            out.push(Token {
-                kind: if b.is_ascii_alphabetic() {
-                    Kind::Word
+            let letters = b.is_ascii_alphabetic();
+            let same = |c: &u8| {
+                if letters {
+                    c.is_ascii_alphabetic()
                 } else {
-                    Kind::Number
-                },
+                    c.is_ascii_digit()
+                }
+            };
+            let end = at + bytes[at..].iter().position(|c| !same(c)).unwrap_or(bytes.len() - at);
+            out.push(Token {
+                kind: if letters { Kind::Word } else { Kind::Number },
                 text: text[at..end].to_ascii_lowercase(),
                 span: at..end,
             });

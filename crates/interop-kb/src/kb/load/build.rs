@@ -226,9 +226,8 @@ impl Loader<'_> {
             let synonyms_out = self.synonyms(&raw.synonyms);
             let deployments_out = self.deployments(&raw.deployments, &index, &cx);
             // What the vocabulary reads is made first; steps and tables come after (below).
-            let here = features.is_none().then(|| self.features(&raw.features, &index));
             let features_out = match features {
-                None => here.unwrap_or_default(),
+                None => self.features(&raw.features, &index),
                 Some((h, range_end)) => {
                     let (features_out, apart) = h.join().unwrap_or_else(|e| std::panic::resume_unwind(e));
                     assert!(
