@@ -84,6 +84,36 @@ printf '%s\n' "$q" >"$tmp/one.txt"
 questions paraphrases "$tmp/paraphrases.txt"
 { printf '%s\n' "$q"; cat "$tmp/paraphrases.txt"; } >"$tmp/further.txt"
 further=$(($(wc -l <"$tmp/further.txt") - 1))
+# And 300 distinct questions that name no feature (words of other trades, one to three of them,
+# in English, French and Chinese, on five topologies): each is rejected with its did-you-mean.
+python3 - "$tmp/rejected.txt" "$q" <<'PY'
+import random, sys
+random.seed(7)
+words = ("printer kitchen bandwidth firewall parking elevator coffee badge scanner laptop wallpaper "
+         "keyboard payroll invoice backup spreadsheet dashboard thermostat projector whiteboard helpdesk "
+         "licence billing roaming tethering hotspot bluetooth webcam headset dongle screensaver antivirus "
+         "proxy vpn router switchboard fax pager intranet wiki blog forum newsletter survey poll lottery "
+         "weather traffic").split()
+zh = ["打印机", "咖啡", "停车", "防火墙", "壁纸", "键盘", "发票", "备份", "投影仪", "白板", "天气", "交通"]
+fr = ["imprimante", "parking", "café", "pare-feu", "clavier", "facture", "sauvegarde", "projecteur",
+      "tableau blanc", "météo"]
+tops = ["with Exchange 2013 and Lync Server 2013", "with Exchange Online",
+        "on Exchange 2016 and Skype for Business Server 2015", "with Exchange 2010 and Lync 2010",
+        "for SfB Online and Exchange 2019"]
+out = set()
+while len(out) < 300:
+    r = random.random()
+    if r < 0.6:
+        phrase = " ".join(random.sample(words, random.randint(1, 3)))
+        form = random.choice(["does {} work {}?", "is {} supported {}?", "{} {}", "can we use {} {}?"])
+        out.add(form.format(phrase, random.choice(tops)))
+    elif r < 0.8:
+        out.add("{}能在Exchange {}上用吗？".format(random.choice(zh) + random.choice(zh),
+                                                random.choice(["2013", "2016", "Online"])))
+    else:
+        out.add("est-ce que {} {} marche avec Exchange 2013 ?".format(random.choice(fr), random.choice(fr)))
+open(sys.argv[1], "w", encoding="utf-8").write(sys.argv[2] + "\n" + "".join(q + "\n" for q in sorted(out)))
+PY
 printf '%s\n' "$q" "what works with Exchange 2013 and Skype for Business Server 2015?" \
     "what doesn't work with Exchange 2010 and Lync Server 2013?" "which features work with Exchange Online and SfB Online?" \
     "what works with Exchange 2016 and Skype for Business Server 2019?" >"$tmp/listing.txt"
@@ -92,9 +122,11 @@ for scale in 1 10 100 1000; do
     hyperfine --warmup 1 --runs 3 -i --style none --export-json "$tmp/scale.json" \
         "$bin --data $tmp/kb$scale ask - < $tmp/one.txt" \
         "$bin --data $tmp/kb$scale ask - < $tmp/further.txt" \
-        "$bin --data $tmp/kb$scale ask - < $tmp/listing.txt" >/dev/null 2>&1 || true
+        "$bin --data $tmp/kb$scale ask - < $tmp/listing.txt" \
+        "$bin --data $tmp/kb$scale ask - < $tmp/rejected.txt" >/dev/null 2>&1 || true
     mem=$( { /usr/bin/time -f "%M" "$bin" --data "$tmp/kb$scale" ask - <"$tmp/one.txt" >/dev/null; } 2>&1 | tail -1)
     jq -r --arg scale "$scale" --arg mem "$mem" --argjson further "$further" '
         (.results[0].median) as $one | (.results[1].median) as $many | (.results[2].median) as $list |
-        "\($scale | tonumber | tostring | (" " * (5 - length)) + .)×: load + 1 answer \($one * 100 | round / 100) s, \($mem | tonumber / 1024 | floor) MB; each further question \((($many - $one) / $further * 1000000 | round) / 1000) ms (\($further) paraphrases); a listing of every feature \((($list - $one) / 4 * 10000 | round) / 10) ms"' "$tmp/scale.json"
+        (.results[3].median) as $rejected |
+        "\($scale | tonumber | tostring | (" " * (5 - length)) + .)×: load + 1 answer \($one * 100 | round / 100) s, \($mem | tonumber / 1024 | floor) MB; each further question \((($many - $one) / $further * 1000000 | round) / 1000) ms (\($further) paraphrases); a listing of every feature \((($list - $one) / 4 * 10000 | round) / 10) ms; each rejected question \((($rejected - $one) / 300 * 1000000 | round) / 1000) ms (300 naming no feature)"' "$tmp/scale.json"
 done

@@ -1329,12 +1329,14 @@ fn no_feature(p: &Parse<'_>, topology: &[Mention]) -> Diagnostic {
             let phrase = phrase.join(" ");
             // The names whose keys have a length within reach; the first with a key offered
             // is its display name (all those with that key are among them).
-            let near: Vec<_> = p.index.feature_keys_within(len, reach(&phrase)).collect();
-            for c in closest_lettered(
-                &phrase,
-                near.iter().map(|&(_, key, chars, letters)| (key, chars, letters)),
-            ) {
-                if let Some((n, _, _, _)) = near.iter().find(|(_, key, _, _)| *key == c)
+            // (Walked again for the few keys offered rather than kept: at scale they are tens
+            // of thousands.)
+            let near = || p.index.feature_keys_within(len, reach(&phrase));
+            for c in closest_lettered(&phrase, near()) {
+                if let Some(n) = near()
+                    .flat_map(|group| group.keys())
+                    .find(|k| k.key() == c)
+                    .map(|k| k.name())
                     && !offers.iter().any(|o| *o == crate::text::display(n))
                 {
                     offers.push(crate::text::display(n));

@@ -250,6 +250,31 @@ pub fn closest_sized<'a>(word: &str, candidates: impl IntoIterator<Item = (&'a s
     closest_lettered(word, candidates.into_iter().map(|(c, chars)| (c, chars, None)))
 }
 
+/// Candidates of [`closest_lettered`], one or several of the same length and letters: how many
+/// characters they have and their [`letters`] (if they are lowercase) are asked first, and
+/// their texts only of those they leave within reach (a vocabulary can then look them up for
+/// those only).
+pub trait Lettered<'a> {
+    /// How many characters each has.
+    fn chars(&self) -> usize;
+    /// Their [`letters`], if they are lowercase.
+    fn letters(&self) -> Option<u64>;
+    /// Their texts.
+    fn texts(&self) -> impl Iterator<Item = &'a str>;
+}
+
+impl<'a> Lettered<'a> for (&'a str, usize, Option<u64>) {
+    fn chars(&self) -> usize {
+        self.1
+    }
+    fn letters(&self) -> Option<u64> {
+        self.2
+    }
+    fn texts(&self) -> impl Iterator<Item = &'a str> {
+        std::iter::once(self.0)
+    }
+}
+
 /// The ASCII characters of a text, as a set of 64 classes (a character's code modulo 64): what
 /// [`closest_lettered`] compares first.
 #[must_use]
@@ -261,44 +286,32 @@ pub fn letters(text: &str) -> u64 {
 /// them must be lowercase already, as the folded keys of a vocabulary are. Each class of
 /// characters one has and the other lacks is a character of one that the other cannot match, so
 /// the classes alone bound how many characters they have in common: most candidates are out of
-/// reach by that bound, with no look at their text.
+/// reach by that bound, with no look at their text (nor at those given with them).
 #[must_use]
-pub fn closest_lettered<'a>(
-    word: &str,
-    candidates: impl IntoIterator<Item = (&'a str, usize, Option<u64>)>,
-) -> Vec<&'a str> {
+pub fn closest_lettered<'a, C: Lettered<'a>>(word: &str, candidates: impl IntoIterator<Item = C>) -> Vec<&'a str> {
     let w = word.to_lowercase();
     if w.is_empty() {
         return Vec::new();
     }
     let n = w.chars().count();
     let budget = budget(n);
-    let counts = w.is_ascii().then(|| {
-        let mut counts = [0i16; 128];
-        for b in w.bytes() {
-            counts[usize::from(b)] += 1;
-        }
-        counts
-    });
+    let counts = Counts::of(&w);
     let own = letters(&w);
     // Only the closest spellings are offered (a near miss hides the farther ones): those at the
     // smallest distance found so far are kept, and a candidate surely farther is not measured.
     let mut best = usize::MAX;
     let mut kept: Vec<(usize, u64, &str)> = Vec::new();
-    for (c, chars, classes) in candidates {
-        // Skip the distances of candidates too long or too short (they cost a table each).
-        // (Lowercase ASCII has as many characters.)
-        if too_far(n, chars) && c.is_ascii() {
-            continue;
-        }
+    // Made for the first candidate measured (most words measure none).
+    let mut measures: Option<Measures> = None;
+    for group in candidates {
+        let (chars, classes) = (group.chars(), group.letters());
         // The bound of the characters they have in common by their classes (a lowercase
         // candidate has `chars` characters), as the count below would use it.
-        if let Some(classes) = classes
-            && counts.is_some()
-        {
+        if let Some(classes) = classes {
             let theirs = (classes & !own).count_ones() as usize;
             let ours = (own & !classes).count_ones() as usize;
             let common = chars.saturating_sub(theirs).min(n.saturating_sub(ours));
+            // Skip the distances of candidates too long or too short (they cost a table each).
             if too_far(n, chars)
                 || (beyond(n, chars, common, budget, w.len() >= 4)
                     || best != usize::MAX && beyond(n, chars, common, best, false))
@@ -306,40 +319,65 @@ pub fn closest_lettered<'a>(
                 continue;
             }
         }
-        let lc: std::borrow::Cow<'_, str> = if c.is_ascii() {
-            if c.bytes().any(|b| b.is_ascii_uppercase()) {
-                c.to_ascii_lowercase().into()
+        for c in group.texts() {
+            // (Lowercase ASCII has as many characters.)
+            if classes.is_none() && too_far(n, chars) && c.is_ascii() {
+                continue;
+            }
+            let lc: std::borrow::Cow<'_, str> = if c.is_ascii() {
+                if c.bytes().any(|b| b.is_ascii_uppercase()) {
+                    c.to_ascii_lowercase().into()
+                } else {
+                    c.into()
+                }
+            } else if c.chars().any(char::is_uppercase) {
+                c.to_lowercase().into()
             } else {
                 c.into()
+            };
+            let m = if matches!(lc, std::borrow::Cow::Borrowed(_)) {
+                chars
+            } else {
+                lc.chars().count()
+            };
+            if too_far(n, m) {
+                continue;
             }
-        } else if c.chars().any(char::is_uppercase) {
-            c.to_lowercase().into()
-        } else {
-            c.into()
-        };
-        let m = if matches!(lc, std::borrow::Cow::Borrowed(_)) {
-            chars
-        } else {
-            lc.chars().count()
-        };
-        if too_far(n, m) {
-            continue;
-        }
-        // Most candidates share too few characters with the word to be within reach of
-        // either measure, or of the closest found so far: skip the distances then.
-        if let Some(counts) = &counts
-            && (out_of_reach(counts, n, &lc, m, budget, w.len() >= 4)
-                || best != usize::MAX && out_of_reach(counts, n, &lc, m, best, false))
-        {
-            continue;
-        }
-        // Adjacent transpositions count one edit (restricted Damerau-Levenshtein).
-        let d = strsim::osa_distance(&w, &lc);
-        if d > best {
-            continue;
-        }
-        let jw = strsim::jaro_winkler(&w, &lc);
-        if d <= budget || (jw >= 0.9 && w.len() >= 4) {
+            // Most candidates share too few characters with the word to be within reach of
+            // either measure, or of the closest found so far: skip the distances then.
+            let common = counts.common_with(&lc);
+            if beyond(n, m, common, budget, w.len() >= 4) || best != usize::MAX && beyond(n, m, common, best, false) {
+                continue;
+            }
+            let measures = measures.get_or_insert_with(|| Measures::new(&w));
+            // Adjacent transpositions count one edit (restricted Damerau-Levenshtein); none
+            // farther than the closest found so far is kept. Within the budget of edits a
+            // candidate is offered whatever its similarity (which ranks it); beyond, only at a
+            // similarity of 0.9 or more. When the characters in common put it beyond the budget
+            // (as they do most candidates measured), the similarity is asked first: it rules out
+            // most of them, and the distance is then not needed.
+            let (d, jw) = if n.max(m).saturating_sub(common) <= budget {
+                let Some(d) = measures.distance_within(&lc, best) else {
+                    continue;
+                };
+                if d <= budget {
+                    (d, measures.similarity(&lc))
+                } else if w.len() >= 4
+                    && let Some(jw) = measures.similarity_at_least(&lc, 0.9)
+                {
+                    (d, jw)
+                } else {
+                    continue;
+                }
+            } else {
+                let Some(jw) = measures.similarity_at_least(&lc, 0.9) else {
+                    continue;
+                };
+                let Some(d) = measures.distance_within(&lc, best) else {
+                    continue;
+                };
+                (d, jw)
+            };
             if d < best {
                 best = d;
                 kept.clear();
@@ -355,22 +393,157 @@ pub fn closest_lettered<'a>(
     kept.into_iter().take(3).map(|(_, _, c)| c).collect()
 }
 
-/// Whether the candidate `c` of `m` characters is surely neither within `budget` edits of the
-/// ASCII word of `n` characters that `counts` counts, nor (when `jaro` counts) at a
-/// Jaro-Winkler similarity of 0.9 or more, by the characters they have in common alone: an edit
-/// changes at most one character that one has and the other lacks (a transposition none), and
-/// Jaro matches only characters both have (no other than ASCII ones here).
-fn out_of_reach(counts: &[i16; 128], n: usize, c: &str, m: usize, budget: usize, jaro: bool) -> bool {
-    let mut left = *counts;
-    let mut common = 0usize;
-    for b in c.bytes().filter(u8::is_ascii) {
-        let k = &mut left[usize::from(b)];
-        if *k > 0 {
-            *k -= 1;
-            common += 1;
+/// The two measures of a word against its candidates: the restricted Damerau-Levenshtein
+/// (OSA) distance and the Jaro-Winkler similarity, each worked out on a table of the word's
+/// characters made once (bit-parallel, `rapidfuzz`), not on a table of both words for each
+/// candidate; on bytes when both are ASCII. They give exactly what `strsim`'s `osa_distance`
+/// and `jaro_winkler` give (a test checks both on random pairs).
+pub struct Measures {
+    word: String,
+    bytes: Option<Measured<u8>>,
+    chars: std::cell::OnceCell<Measured<char>>,
+}
+
+/// The two measures' tables of one word, of its bytes or of its characters.
+struct Measured<T> {
+    osa: rapidfuzz::distance::osa::BatchComparator<T>,
+    jaro: rapidfuzz::distance::jaro_winkler::BatchComparator<T>,
+}
+
+impl<T: rapidfuzz::HashableChar + Copy> Measured<T> {
+    fn new(word: impl DoubleEndedIterator<Item = T> + Clone) -> Self {
+        Self {
+            osa: rapidfuzz::distance::osa::BatchComparator::new(word.clone()),
+            jaro: rapidfuzz::distance::jaro_winkler::BatchComparator::new(word),
         }
     }
-    beyond(n, m, common, budget, jaro)
+
+    fn distance_within<I>(&self, other: I, most: usize) -> Option<usize>
+    where
+        I: DoubleEndedIterator<Item = T> + Clone,
+        T: PartialEq,
+    {
+        self.osa
+            .distance_with_args(other, &rapidfuzz::distance::osa::Args::default().score_cutoff(most))
+    }
+
+    fn similarity<I>(&self, other: I, least: Option<f64>) -> Option<f64>
+    where
+        I: DoubleEndedIterator<Item = T> + Clone,
+        T: PartialEq,
+    {
+        match least {
+            None => Some(self.jaro.similarity(other)),
+            // Told a bound, the measure gives up on pairs it can tell are below it; a pair at
+            // the bound itself can be taken for one just below by rounding, so it is told a
+            // bound a little lower.
+            Some(least) => self
+                .jaro
+                .similarity_with_args(
+                    other,
+                    &rapidfuzz::distance::jaro_winkler::Args::default().score_cutoff(least - 1e-9),
+                )
+                .filter(|&jw| jw >= least),
+        }
+    }
+}
+
+impl Measures {
+    /// The measures against `word`.
+    #[must_use]
+    pub fn new(word: &str) -> Self {
+        Self {
+            word: word.to_owned(),
+            bytes: word.is_ascii().then(|| Measured::new(word.bytes())),
+            chars: std::cell::OnceCell::new(),
+        }
+    }
+
+    fn chars(&self) -> &Measured<char> {
+        self.chars.get_or_init(|| Measured::new(self.word.chars()))
+    }
+
+    /// The edit distance to `other`, if it is `most` or less.
+    #[must_use]
+    pub fn distance_within(&self, other: &str, most: usize) -> Option<usize> {
+        match &self.bytes {
+            Some(bytes) if other.is_ascii() => bytes.distance_within(other.bytes(), most),
+            _ => self.chars().distance_within(other.chars(), most),
+        }
+    }
+
+    /// The Jaro-Winkler similarity to `other`.
+    #[must_use]
+    pub fn similarity(&self, other: &str) -> f64 {
+        match &self.bytes {
+            Some(bytes) if other.is_ascii() => bytes.similarity(other.bytes(), None),
+            _ => self.chars().similarity(other.chars(), None),
+        }
+        .unwrap_or(0.0)
+    }
+
+    /// The Jaro-Winkler similarity to `other`, if it is `least` or more.
+    #[must_use]
+    pub fn similarity_at_least(&self, other: &str, least: f64) -> Option<f64> {
+        match &self.bytes {
+            Some(bytes) if other.is_ascii() => bytes.similarity(other.bytes(), Some(least)),
+            _ => self.chars().similarity(other.chars(), Some(least)),
+        }
+    }
+}
+
+/// The characters of a word by their numbers: each ASCII one, and how many others.
+struct Counts {
+    ascii: [i16; 128],
+    other: usize,
+}
+
+impl Counts {
+    fn of(word: &str) -> Self {
+        let mut counts = Self {
+            ascii: [0; 128],
+            other: 0,
+        };
+        for ch in word.chars() {
+            match u8::try_from(ch) {
+                Ok(b) if b.is_ascii() => counts.ascii[usize::from(b)] += 1,
+                _ => counts.other += 1,
+            }
+        }
+        counts
+    }
+
+    /// How many characters the word has in common with `c` at most, by their numbers alone (a
+    /// bound of what either measure can match): its ASCII ones each, and as many of the others
+    /// as both have.
+    fn common_with(&self, c: &str) -> usize {
+        let mut left = self.ascii;
+        let mut common = 0usize;
+        let mut other = 0usize;
+        for b in c.bytes() {
+            if b.is_ascii() {
+                let k = &mut left[usize::from(b)];
+                if *k > 0 {
+                    *k -= 1;
+                    common += 1;
+                }
+            } else if b & 0xC0 != 0x80 {
+                // The first byte of a character beyond ASCII.
+                other += 1;
+            }
+        }
+        common + other.min(self.other)
+    }
+}
+
+/// Whether the candidate `c` of `m` characters is surely neither within `budget` edits of the
+/// word of `n` characters that `counts` counts, nor (when `jaro` counts) at a Jaro-Winkler
+/// similarity of 0.9 or more, by the characters they have in common alone: an edit changes at
+/// most one character that one has and the other lacks (a transposition none), and Jaro
+/// matches only characters both have.
+#[cfg(test)]
+fn out_of_reach(counts: &Counts, n: usize, c: &str, m: usize, budget: usize, jaro: bool) -> bool {
+    beyond(n, m, counts.common_with(c), budget, jaro)
 }
 
 /// Whether a word of `n` characters and a candidate of `m` with at most `common` characters in
@@ -481,15 +654,32 @@ mod tests {
         "history",
     ];
 
+    /// Names beyond ASCII, and typos of them.
+    const STRANGERS: [&str; 12] = [
+        "réunions en ligne",
+        "reunions en ligne",
+        "réunons en ligne",
+        "messagerie unifiée",
+        "messagerie unifee",
+        "会议 委派",
+        "会议委派",
+        "会意 委派",
+        "联系人 在线",
+        "后 网页版 outlook",
+        "网页版 outlook",
+        "ühd",
+    ];
+
     /// What [`closest_sized`] gives is what measuring every candidate, sorting them and keeping
     /// the closest gives (as it did before it kept only the closest found so far, and skipped
     /// candidates by length and by the characters they share).
     #[test]
     fn closest_is_the_closest_of_all_candidates_measured() {
+        let names: Vec<&str> = NAMES.into_iter().chain(STRANGERS).collect();
         let all = |word: &str| -> Vec<&str> {
             let w = word.to_lowercase();
             let n = w.chars().count();
-            let mut scored: Vec<(usize, u64, &str)> = NAMES
+            let mut scored: Vec<(usize, u64, &str)> = names
                 .iter()
                 .filter_map(|&c| {
                     let lc = c.to_lowercase();
@@ -514,15 +704,67 @@ mod tests {
                 .collect()
         };
         let mut offered = 0;
-        for word in NAMES
-            .into_iter()
-            .chain(["Presense", "UNIFIED contact", "archivng", "réunions", "ühd"])
+        for word in
+            names
+                .iter()
+                .copied()
+                .chain(["Presense", "UNIFIED contact", "archivng", "réunions", "ühd", "会议 委"])
         {
-            let got = closest(word, NAMES);
+            let got = closest(word, names.iter().copied());
             assert_eq!(got, all(word), "{word}");
             offered += usize::from(!got.is_empty());
         }
         assert!(offered > 30, "{offered} words offered a candidate");
+    }
+
+    /// [`Measures`] gives what `strsim` gives, bit for bit: the distance, the similarity, and
+    /// each told a bound (at the bound itself too), on random pairs of words over small
+    /// alphabets (so that they share much), of bytes and of characters beyond ASCII, short and
+    /// longer than the 64 characters of one word of bits.
+    #[test]
+    fn measures_are_strsim_s() {
+        let alphabets: [&[char]; 4] = [
+            &['a', 'b'],
+            &['a', 'b', 'c'],
+            &['a', 'b', 'c', 'd', 'e', ' '],
+            &['a', 'é', '会', 'b', ' '],
+        ];
+        let mut seed = 0x9e37_79b9_7f4a_7c15_u64;
+        let mut next = move |n: usize| {
+            seed ^= seed << 13;
+            seed ^= seed >> 7;
+            seed ^= seed << 17;
+            usize::try_from(seed % n as u64).unwrap_or(0)
+        };
+        let (mut at_bound, mut close) = (0, 0);
+        for round in 0..20_000 {
+            let alphabet = alphabets[round % 4];
+            let longest = if round % 3 == 0 { 9 } else { 80 };
+            let mut word = || -> String {
+                let n = next(longest);
+                (0..n).map(|_| alphabet[next(alphabet.len())]).collect()
+            };
+            let (a, b) = (word(), word());
+            let measures = Measures::new(&a);
+            let d = strsim::osa_distance(&a, &b);
+            let jw = strsim::jaro_winkler(&a, &b);
+            assert_eq!(measures.distance_within(&b, usize::MAX), Some(d), "{a:?} {b:?}");
+            for most in [0, 1, 3, 10] {
+                let within = measures.distance_within(&b, most);
+                assert_eq!(within, (d <= most).then_some(d), "{a:?} {b:?} {most}");
+            }
+            assert_eq!(measures.similarity(&b).to_bits(), jw.to_bits(), "{a:?} {b:?}");
+            let least = measures.similarity_at_least(&b, 0.9);
+            assert_eq!(
+                least.map(f64::to_bits),
+                (jw >= 0.9).then_some(jw.to_bits()),
+                "{a:?} {b:?}"
+            );
+            at_bound += usize::from(jw == 0.9);
+            close += usize::from(jw >= 0.9 && d > 3);
+        }
+        // The pairs exactly at the bound, and the close ones only by similarity, are there.
+        assert!(at_bound > 10 && close > 10, "{at_bound} at the bound, {close} close");
     }
 
     /// The character filter of [`closest`] skips no candidate that either measure would take:
@@ -530,14 +772,12 @@ mod tests {
     #[test]
     fn out_of_reach_never_skips_a_close_candidate() {
         let words = NAMES;
-        for w in words.into_iter().filter(|w| w.is_ascii()) {
-            let n = w.len();
+        let words: Vec<&str> = words.into_iter().chain(STRANGERS).collect();
+        for &w in &words {
+            let n = w.chars().count();
             let budget = budget(n);
-            let mut counts = [0i16; 128];
-            for b in w.bytes() {
-                counts[usize::from(b)] += 1;
-            }
-            for c in words {
+            let counts = Counts::of(w);
+            for &c in &words {
                 if out_of_reach(&counts, n, c, c.chars().count(), budget, n >= 4) {
                     assert!(strsim::osa_distance(w, c) > budget, "{w} / {c}");
                     assert!(n < 4 || strsim::jaro_winkler(w, c) < 0.9, "{w} / {c}");
@@ -553,8 +793,8 @@ mod tests {
     /// allowed (where the bound is exact).
     #[test]
     fn letters_skip_no_candidate_that_would_be_offered() {
-        let mut candidates: Vec<String> = NAMES.iter().map(|c| c.to_lowercase()).collect();
-        candidates.extend(NAMES.iter().flat_map(|c| {
+        let mut candidates: Vec<String> = NAMES.iter().chain(&STRANGERS).map(|c| c.to_lowercase()).collect();
+        candidates.extend(NAMES.iter().chain(&STRANGERS).flat_map(|c| {
             let chars: Vec<char> = c.to_lowercase().chars().collect();
             (1..chars.len()).map(move |k| chars[..k].iter().collect::<String>())
         }));
@@ -568,7 +808,7 @@ mod tests {
             "qqesence",
             "unified cxntxct stxre",
         ];
-        for w in NAMES.iter().chain(&edge) {
+        for w in NAMES.iter().chain(&STRANGERS).chain(&edge) {
             let plain = closest_sized(w, candidates.iter().map(|c| (c.as_str(), c.chars().count())));
             let lettered = closest_lettered(
                 w,

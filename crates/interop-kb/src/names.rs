@@ -248,6 +248,68 @@ impl<T: PartialEq> Trie<T> {
 /// key's [`crate::diag::letters`] (none for a key that is not lowercase).
 type FeatureKey = (u32, u32, Option<u64>);
 
+/// The feature keys of some number of words, by length, then by letters, each in the order of
+/// the display names; and where each run of the same length and letters starts.
+#[derive(Debug, Default)]
+struct FeatureKeys {
+    keys: Vec<FeatureKey>,
+    starts: Vec<u32>,
+}
+
+/// A feature key that did-you-mean measures ([`NameIndex::feature_keys_within`]), and the
+/// display name that has it.
+#[derive(Clone, Copy)]
+pub struct KeyOf<'a> {
+    index: &'a NameIndex,
+    display: usize,
+}
+
+impl<'a> KeyOf<'a> {
+    /// The display name that has the key.
+    #[must_use]
+    pub fn name(&self) -> &'a str {
+        self.index.display.get(self.display).map_or("", |(n, _)| n.as_str())
+    }
+
+    /// The key.
+    #[must_use]
+    pub fn key(&self) -> &'a str {
+        self.index.display_key(self.display)
+    }
+}
+
+/// Feature keys of the same length and letters ([`NameIndex::feature_keys_within`]): what
+/// did-you-mean asks of them first is asked once for all (the synthetic copies of a base share
+/// them by the thousand), and their texts are looked up only if they are within reach.
+#[derive(Clone, Copy)]
+pub struct KeysOf<'a> {
+    index: &'a NameIndex,
+    keys: &'a [FeatureKey],
+}
+
+impl<'a> KeysOf<'a> {
+    /// The keys, each with its display name.
+    pub fn keys(&self) -> impl Iterator<Item = KeyOf<'a>> + use<'a> {
+        let index = self.index;
+        self.keys.iter().map(move |&(i, _, _)| KeyOf {
+            index,
+            display: i as usize,
+        })
+    }
+}
+
+impl<'a> crate::diag::Lettered<'a> for KeysOf<'a> {
+    fn chars(&self) -> usize {
+        self.keys.first().map_or(0, |k| k.1 as usize)
+    }
+    fn letters(&self) -> Option<u64> {
+        self.keys.first().and_then(|k| k.2)
+    }
+    fn texts(&self) -> impl Iterator<Item = &'a str> {
+        self.keys().map(|k| k.key())
+    }
+}
+
 /// Every name and alias of the knowledge base, read into terms.
 #[derive(Debug, serde::Serialize, serde::Deserialize)]
 pub struct NameIndex {
@@ -308,7 +370,7 @@ pub struct NameIndex {
     /// order of `display` within a length: what a phrase of as many words of a rejected
     /// question is matched against, made on the first rejected question.
     #[serde(skip)]
-    feature_keys_by_words: std::sync::OnceLock<[Vec<FeatureKey>; 4]>,
+    feature_keys_by_words: std::sync::OnceLock<[FeatureKeys; 4]>,
     /// The terms a name of the topology stands for among the words of features.
     entity_terms: HashMap<Entity, Vec<Term>>,
     /// While building: each word, stemmed once in each language (English, French, Chinese).
@@ -1211,9 +1273,11 @@ impl NameIndex {
         &self,
         words: usize,
         chars: std::ops::RangeInclusive<usize>,
-    ) -> impl Iterator<Item = (&str, &str, usize, Option<u64>)> {
+    ) -> impl Iterator<Item = KeysOf<'_>> {
         let by_words = self.feature_keys_by_words.get_or_init(|| {
-            let mut by_words: [Vec<FeatureKey>; 4] = Default::default();
+            // The keys of each number of words, by length, then letters (none last), then the
+            // order of the display names, each as one number to sort.
+            let mut sorted: [Vec<u128>; 4] = Default::default();
             let mut seen: HashSet<&str> = HashSet::default();
             for (i, ((_, e), key)) in self.display.iter().zip(self.display_keys()).enumerate() {
                 // As many words as spaces and one.
@@ -1221,28 +1285,44 @@ impl NameIndex {
                 if matches!(e, Entity::Feature(_)) && n <= 3 && seen.insert(key) {
                     let chars = u32::try_from(key.chars().count()).unwrap_or(u32::MAX);
                     let letters = (!key.chars().any(char::is_uppercase)).then(|| crate::diag::letters(key));
-                    by_words[n].push((u32::try_from(i).unwrap_or(u32::MAX), chars, letters));
+                    sorted[n].push(
+                        u128::from(chars) << 97
+                            | u128::from(letters.is_none()) << 96
+                            | u128::from(letters.unwrap_or(0)) << 32
+                            | u128::from(u32::try_from(i).unwrap_or(u32::MAX)),
+                    );
                 }
             }
-            // By length, each length in the order of the display names (as they were pushed:
-            // the sort is stable).
-            for keys in &mut by_words {
-                keys.sort_by_key(|&(_, chars, _)| chars);
-            }
-            by_words
+            sorted.map(|mut sorted| {
+                sorted.sort_unstable();
+                let mut keys = FeatureKeys::default();
+                let mut last = None;
+                for k in sorted {
+                    // (The truncations take each field back.)
+                    #[allow(clippy::cast_possible_truncation)]
+                    let (chars, none, letters, i) = ((k >> 97) as u32, (k >> 96) & 1 == 1, (k >> 32) as u64, k as u32);
+                    let key = (i, chars, (!none).then_some(letters));
+                    if last != Some((key.1, key.2)) {
+                        keys.starts.push(u32::try_from(keys.keys.len()).unwrap_or(u32::MAX));
+                        last = Some((key.1, key.2));
+                    }
+                    keys.keys.push(key);
+                }
+                keys
+            })
         });
-        let keys = by_words.get(words).map_or(&[][..], Vec::as_slice);
-        let within = |c: u32| chars.contains(&(c as usize));
-        let from = keys.partition_point(|&(_, c, _)| (c as usize) < *chars.start());
-        let to = from + keys[from..].partition_point(|&(_, c, _)| within(c));
-        keys[from..to].iter().filter_map(move |&(i, chars, letters)| {
-            let i = i as usize;
-            Some((
-                self.display.get(i)?.0.as_str(),
-                self.display_key(i),
-                chars as usize,
-                letters,
-            ))
+        let (keys, starts): (&[FeatureKey], &[u32]) = by_words.get(words).map_or((&[], &[]), |k| (&k.keys, &k.starts));
+        // The runs whose length is within reach, found by halving.
+        let length = |run: &u32| keys.get(*run as usize).map_or(0, |k| k.1 as usize);
+        let from = starts.partition_point(|run| length(run) < *chars.start());
+        let to = from + starts[from..].partition_point(|run| chars.contains(&length(run)));
+        (from..to).map(move |r| {
+            let start = starts[r] as usize;
+            let end = starts.get(r + 1).map_or(keys.len(), |&e| e as usize);
+            KeysOf {
+                index: self,
+                keys: &keys[start..end],
+            }
         })
     }
 
@@ -1291,6 +1371,8 @@ fn closest_word<'a>(w: &str, candidates: impl Iterator<Item = (&'a str, Term)>) 
     let mut best: Option<(usize, &str, Term)> = None;
     let mut tied = false;
     let letters = w.is_ascii().then(|| (letter_counts(w), letter_mask(w)));
+    // Made for the first candidate measured (most words measure none).
+    let mut measures = None;
     for (s, t) in candidates {
         let m = if s.is_ascii() { s.len() } else { s.chars().count() };
         if m < 4 || m.abs_diff(n) > max {
@@ -1304,8 +1386,11 @@ fn closest_word<'a>(w: &str, candidates: impl Iterator<Item = (&'a str, Term)>) 
         {
             continue;
         }
-        let d = strsim::osa_distance(w, s);
-        if d == 0 || d > max || (n == 4 && !(m == 4 && swapped(w, s))) {
+        let measures = measures.get_or_insert_with(|| crate::diag::Measures::new(w));
+        let Some(d) = measures.distance_within(s, max) else {
+            continue;
+        };
+        if d == 0 || (n == 4 && !(m == 4 && swapped(w, s))) {
             continue;
         }
         match best {
@@ -1483,11 +1568,18 @@ mod tests {
         let (_, idx) = index();
         let mut shared = 0;
         for words in 1..=3 {
-            let keys: Vec<_> = idx.feature_keys_within(words, 0..=usize::MAX).collect();
+            let keys: Vec<_> = idx
+                .feature_keys_within(words, 0..=usize::MAX)
+                .flat_map(|group| {
+                    let chars = crate::diag::Lettered::chars(&group);
+                    group.keys().map(move |k| (k, chars))
+                })
+                .collect();
             let mut seen = HashSet::default();
-            for &(name, key, chars, _) in &keys {
+            for (k, chars) in &keys {
+                let (name, key) = (k.name(), k.key());
                 assert!(seen.insert(key), "`{key}` offered twice");
-                assert_eq!(chars, key.chars().count());
+                assert_eq!(*chars, key.chars().count());
                 let first = idx
                     .display
                     .iter()
