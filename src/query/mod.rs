@@ -158,7 +158,8 @@ const NEED_WORDS: &[&str] = &[
 #[rustfmt::skip]
 const NEGATION_WORDS: &[&str] = &[
     "not", "doesn", "isn", "won", "don", "cannot", "aren", "didn", "fail", "fails", "failing",
-    "broken", "unsupported", "pa", "pas", "ne", "n", "echoue", "echouent", "不", "没有",
+    "broken", "break", "breaks", "breaking", "unsupported", "pa", "pas", "ne", "n", "echoue",
+    "echouent", "不", "没有",
 ];
 
 /// Words that make a qualifier of the number after them: "SP3", "CU 21", "RU15", "R2".

@@ -41,7 +41,8 @@ pub const WORDS: &[&str] = &[
     "upgrading", "go", "going", "switch", "switching", "gain", "lose", "compare", "difference",
     "against", "v", "vs", "versus", "after", "before", "still", "anymore", "too", "very",
     "there", "yet", "does", "supposed", "expected", "correct", "true", "officially", "okay",
-    "fail", "fails", "failing", "failed", "broken", "unsupported",
+    "fail", "fails", "failing", "failed", "broken", "break", "breaks", "breaking", "broke",
+    "unsupported",
     // French.
     "le", "la", "les", "l", "un", "une", "des", "de", "du", "au", "aux", "et", "ou", "avec",
     "sans", "sur", "sous", "pour", "par", "en", "dans", "entre", "vers", "chez", "ce", "cet",
