@@ -1,6 +1,7 @@
 //! The stages of an answer, each timed alone, on the shipped knowledge base and on synthetic
 //! ones 10× and 100× its size (`interop::synth`): load, the name index, reading a question,
-//! evaluating it with its fixes, a listing of every feature, rendering text and JSON.
+//! rejecting questions that name no feature, evaluating it with its fixes, a listing of every
+//! feature, rendering text and JSON.
 //! `cargo bench` runs them; the book's performance page gives the figures and the script that
 //! times the whole program.
 
@@ -75,6 +76,28 @@ fn read_question(bencher: Bencher, scale: usize) {
     let kb = base(scale);
     let index = NameIndex::build(&kb);
     bencher.bench(|| query::parse(&kb, &index, black_box(QUESTION)).expect("reads"));
+}
+
+/// Questions that name no feature, in English, Chinese and French: each is rejected with its
+/// did-you-mean, the feature names closest to its words (after the first reading, the index
+/// keeps the feature keys by length and letters).
+const REJECTED: [&str; 3] = [
+    "does printer bandwidth work with Exchange 2013 and Lync Server 2013?",
+    "打印机咖啡能在Exchange 2013上用吗？",
+    "est-ce que imprimante facture marche avec Exchange 2013 ?",
+];
+
+#[divan::bench(args = [1, 10, 100])]
+fn read_rejected(bencher: Bencher, scale: usize) {
+    let kb = base(scale);
+    let index = NameIndex::build(&kb);
+    assert!(REJECTED.iter().all(|q| query::parse(&kb, &index, q).is_err()));
+    bencher.bench(|| {
+        REJECTED
+            .iter()
+            .filter(|q| query::parse(&kb, &index, black_box(q)).is_err())
+            .count()
+    });
 }
 
 #[divan::bench(args = [1, 10, 100])]
