@@ -366,8 +366,9 @@ pub struct NameIndex {
     display_keys: String,
     display_key_ends: Vec<u32>,
     /// The display names of features by how many words their keys have (1 to 3), as indices
-    /// into `display` with how many characters their keys have, shortest keys first and in the
-    /// order of `display` within a length: what a phrase of as many words of a rejected
+    /// into `display` with how many characters their keys have and their letters, shortest keys
+    /// first, then by letters, in runs of one length and letters, each in the order of
+    /// `display`: what a phrase of as many words of a rejected
     /// question is matched against, made on the first rejected question.
     #[serde(skip)]
     feature_keys_by_words: std::sync::OnceLock<[FeatureKeys; 4]>,
@@ -1262,11 +1263,12 @@ impl NameIndex {
     }
 
     /// The display names of features whose keys have `words` words (1 to 3; none otherwise)
-    /// and a number of characters in `chars`, with their keys and those numbers, shortest keys
-    /// first (in the order of the display names within a length): what a phrase of as many
-    /// words is matched against for did-you-mean. Each key comes once, with the first display
-    /// name that has it (names that several features share, or copies that differ only by a
-    /// word that says nothing, are measured once). Found by halving, not by looking at each.
+    /// and a number of characters in `chars`, in runs of keys of one length and letters
+    /// ([`KeysOf`]), shortest first (each run in the order of the display names): what a phrase
+    /// of as many words is matched against for did-you-mean. Each key comes once, with the
+    /// first display name that has it (names that several features share, or copies that
+    /// differ only by a word that says nothing, are measured once). Found by halving, not by
+    /// looking at each.
     /// Keys are made of folded words, so they are lowercase already: their lengths are those
     /// did-you-mean compares, and they come with their [`crate::diag::letters`].
     pub fn feature_keys_within(
