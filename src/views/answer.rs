@@ -186,10 +186,8 @@ fn feature_text(kb: &KnowledgeBase, a: &Answer, fa: &FeatureAnswer, s: &Style, o
             let _ = writeln!(out, "  {}. {} → {}", i + 1, changes.join(", then "), f.result.word());
         }
     } else if matches!(ev.verdict, Verdict::No | Verdict::Conditional) && a.unknown_versions.is_empty() {
-        let _ = writeln!(
-            out,
-            "\nNo change of product makes it work (older versions and products retired by then are not offered)."
-        );
+        // (Capitalised: the note starts with "no".)
+        let _ = writeln!(out, "\nNo{}.", &super::NO_FIX[2..]);
     }
     // The steps that set it up, where it works (or in full, when asked what is needed).
     let show_steps = a.kind == Kind::Needs || matches!(ev.verdict, Verdict::Yes | Verdict::Conditional);
@@ -433,10 +431,8 @@ fn short_feature(kb: &KnowledgeBase, a: &Answer, fa: &FeatureAnswer, s: &Style, 
             let _ = writeln!(out, "     ({} more with --explain)", rest.len() - 1);
         }
     } else if matches!(ev.verdict, Verdict::No | Verdict::Conditional) && a.unknown_versions.is_empty() {
-        let _ = writeln!(
-            out,
-            "\nNo change of product makes it work (older versions and products retired by then are not offered)."
-        );
+        // (Capitalised: the note starts with "no".)
+        let _ = writeln!(out, "\nNo{}.", &super::NO_FIX[2..]);
     }
     if a.kind == Kind::Needs && !fa.steps.is_empty() {
         let _ = writeln!(out, "\nPrerequisites, in order:");

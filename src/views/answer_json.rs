@@ -238,7 +238,7 @@ impl FeatureJ<'_> {
                 let none = fa.suggestions.is_empty()
                     && fa.replacement.is_none()
                     && matches!(ev.verdict, Verdict::No | Verdict::Conditional);
-                m.serialize_entry(key, &none.then_some("no change of product makes it work"))
+                m.serialize_entry(key, &none.then_some(super::NO_FIX))
             }
             "limits" => m.serialize_entry(key, &Seq(|| fa.limits.iter().map(|&l| LimitJ(kb, l)))),
             "prerequisites" => m.serialize_entry(key, &Seq(|| fa.steps.iter().map(|&s| StepJ(kb, s)))),

@@ -155,7 +155,7 @@ pub fn markdown(kb: &KnowledgeBase, p: &Plan) -> String {
         for l in missing {
             let fixes = fix_lines(kb, l);
             let fix = if fixes.is_empty() {
-                "no change of product makes it work".to_owned()
+                super::NO_FIX.to_owned()
             } else {
                 fixes.join("; or ")
             };
@@ -296,7 +296,7 @@ pub fn html(kb: &KnowledgeBase, p: &Plan) -> String {
         for l in missing {
             let fixes = fix_lines(kb, l);
             let fix = if fixes.is_empty() {
-                "no change of product makes it work".to_owned()
+                super::NO_FIX.to_owned()
             } else {
                 fixes.join("; or ")
             };
