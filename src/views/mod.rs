@@ -4,16 +4,16 @@
 /// The schema versions of the JSON documents, so that a script can tell what it reads.
 pub const ANSWER_SCHEMA: &str = "interop/answer/1";
 pub const ERROR_SCHEMA: &str = "interop/error/1";
+pub const MATRIX_SCHEMA: &str = "interop/matrix/1";
+pub const CATALOG_SCHEMA: &str = "interop/catalog/1";
+pub const CHECK_SCHEMA: &str = "interop/check/1";
+pub const KB_SCHEMA: &str = "interop/kb-check/1";
 
 /// What an answer, a plan and JSON say when no fix is offered: the fix search offers no older
 /// version and no product retired by the answer's date ([`crate::engine::suggest`]), so it says
 /// which changes it left out.
 pub const NO_FIX: &str =
     "no change of product makes it work (older versions and products retired by then are not offered)";
-pub const MATRIX_SCHEMA: &str = "interop/matrix/1";
-pub const CATALOG_SCHEMA: &str = "interop/catalog/1";
-pub const CHECK_SCHEMA: &str = "interop/check/1";
-pub const KB_SCHEMA: &str = "interop/kb-check/1";
 
 pub mod answer;
 pub mod answer_json;
