@@ -492,14 +492,16 @@ impl Measures {
     }
 }
 
-/// The characters of a word by their numbers: each ASCII one, and how many others.
-struct Counts {
+/// The characters of a word by their numbers: each ASCII one, and how many others. What they
+/// have in common with another word bounds both measures: the edit distance is at least the
+/// longer length less the characters in common ([`Counts::edits_at_least`]).
+pub(crate) struct Counts {
     ascii: [i16; 128],
     other: usize,
 }
 
 impl Counts {
-    fn of(word: &str) -> Self {
+    pub(crate) fn of(word: &str) -> Self {
         let mut counts = Self {
             ascii: [0; 128],
             other: 0,
@@ -533,6 +535,13 @@ impl Counts {
             }
         }
         common + other.min(self.other)
+    }
+
+    /// A lower bound of the edit distance (with transpositions) between the word of `n`
+    /// characters and `c` of `m`: an edit changes at most one character that one has and the
+    /// other lacks, a transposition none.
+    pub(crate) fn edits_at_least(&self, n: usize, c: &str, m: usize) -> usize {
+        n.max(m).saturating_sub(self.common_with(c))
     }
 }
 

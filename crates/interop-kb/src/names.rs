@@ -1372,7 +1372,7 @@ fn closest_word<'a>(w: &str, candidates: impl Iterator<Item = (&'a str, Term)>) 
     let max = if n >= 8 { 2 } else { 1 };
     let mut best: Option<(usize, &str, Term)> = None;
     let mut tied = false;
-    let letters = w.is_ascii().then(|| (letter_counts(w), letter_mask(w)));
+    let counts = crate::diag::Counts::of(w);
     // Made for the first candidate measured (most words measure none).
     let mut measures = None;
     for (s, t) in candidates {
@@ -1382,10 +1382,7 @@ fn closest_word<'a>(w: &str, candidates: impl Iterator<Item = (&'a str, Term)>) 
         }
         // Most words of the vocabulary are far from a typo by their letters alone: no
         // distance is worked out for them.
-        if let Some((letters, mask)) = &letters
-            && s.is_ascii()
-            && (mask_distance(*mask, letter_mask(s)) > max || bag_distance(letters, s) > max)
-        {
+        if counts.edits_at_least(n, s, m) > max {
             continue;
         }
         let measures = measures.get_or_insert_with(|| crate::diag::Measures::new(w));
@@ -1432,42 +1429,6 @@ fn inflections(w: &str) -> Vec<String> {
 }
 
 /// Two strings of the same length that differ by two neighbouring letters swapped.
-/// How many times each letter occurs in an ASCII word, by its low five bits (letters that share
-/// them are counted together, which only lowers [`bag_distance`]).
-fn letter_counts(w: &str) -> [i16; 32] {
-    let mut c = [0i16; 32];
-    for b in w.bytes() {
-        c[usize::from(b & 31)] += 1;
-    }
-    c
-}
-
-/// Which letters an ASCII word has, as [`letter_counts`] counts them (one bit each).
-fn letter_mask(w: &str) -> u32 {
-    w.bytes().fold(0, |m, b| m | 1 << (b & 31))
-}
-
-/// A lower bound of [`bag_distance`], quicker: how many letters one word has that the other
-/// lacks altogether, on the side that has more.
-fn mask_distance(a: u32, b: u32) -> usize {
-    (a & !b).count_ones().max((b & !a).count_ones()) as usize
-}
-
-/// A lower bound of the edit distance (with transpositions) between the word `letters` counts
-/// and the ASCII word `s`: an edit changes the letters that one word has and the other lacks
-/// by at most one.
-fn bag_distance(letters: &[i16; 32], s: &str) -> usize {
-    let mut c = *letters;
-    for b in s.bytes() {
-        c[usize::from(b & 31)] -= 1;
-    }
-    // The letters the first word has more of; those it has fewer of follow from the lengths.
-    let more: i32 = c.iter().map(|&x| i32::from(x.max(0))).sum();
-    let total: i32 = c.iter().map(|&x| i32::from(x)).sum();
-    let fewer = more - total;
-    usize::try_from(more.max(fewer)).unwrap_or(0)
-}
-
 fn swapped(a: &str, b: &str) -> bool {
     let (a, b): (Vec<char>, Vec<char>) = (a.chars().collect(), b.chars().collect());
     let diff: Vec<usize> = (0..a.len()).filter(|&i| a[i] != b[i]).collect();
@@ -1489,16 +1450,12 @@ mod tests {
     use super::*;
 
     /// The letter filter of typo correction never skips a word within reach: it is a lower
-    /// bound of the distance, on every pair of words of the vocabulary and their typos.
+    /// bound of the distance, on every pair of words of the vocabulary (in every language)
+    /// and their typos.
     #[test]
     fn the_letter_filter_is_a_lower_bound_of_the_distance() {
         let (kb, idx) = index();
-        let mut words: Vec<&str> = idx
-            .surfaces
-            .keys()
-            .map(String::as_str)
-            .filter(|w| w.is_ascii())
-            .collect();
+        let mut words: Vec<&str> = idx.surfaces.keys().map(String::as_str).collect();
         words.sort_unstable();
         let typos = [
             "presense",
@@ -1512,13 +1469,11 @@ mod tests {
         ];
         let mut checked = 0;
         for a in words.iter().copied().chain(typos).step_by(3) {
-            let letters = letter_counts(a);
+            let counts = crate::diag::Counts::of(a);
+            let n = a.chars().count();
             for b in words.iter().copied().step_by(5) {
-                assert!(bag_distance(&letters, b) <= strsim::osa_distance(a, b), "{a} / {b}");
-                assert!(
-                    mask_distance(letter_mask(a), letter_mask(b)) <= bag_distance(&letters, b),
-                    "{a} / {b}"
-                );
+                let bound = counts.edits_at_least(n, b, b.chars().count());
+                assert!(bound <= strsim::osa_distance(a, b), "{a} / {b}");
                 checked += 1;
             }
         }
