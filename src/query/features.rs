@@ -271,7 +271,8 @@ impl Parse<'_> {
 
     /// A feature lives in some products (`provided-by`): one the question names counts for it
     /// ("meetings" with OWA named: the OWA row), another product of that role named instead
-    /// counts against it (not the Outlook row).
+    /// counts against it (not the Outlook row). A family or a role named without a version
+    /// names its products ("SharePoint presence": the SharePoint feature, not the Outlook row).
     fn provider_factor(&self, f: usize) -> f32 {
         let kb = self.kb;
         let providers: Vec<usize> = kb.features[f]
@@ -284,24 +285,49 @@ impl Parse<'_> {
             .collect();
         let mut factor = 1.0;
         // Per role the question names products for: one of them provides the feature, or none.
+        // Products first; then families and roles, each for its products, in a role where no
+        // product is named ("Exchange 2010 … mailboxes" names Exchange 2010 alone).
         let mut roles: Vec<(usize, bool)> = Vec::new();
-        for m in &self.mentions {
-            let named: Vec<usize> = m
-                .entities
-                .iter()
-                .filter_map(|e| if let Entity::Product(p) = e { Some(*p) } else { None })
-                .collect();
-            if named.is_empty() || named.len() != m.entities.len() {
-                continue;
-            }
-            let role = kb.products[named[0]].role;
-            if !providers.iter().any(|&p| kb.products[p].role == role) {
-                continue;
-            }
-            let provides = named.iter().any(|p| providers.contains(p));
-            match roles.iter_mut().find(|(r, _)| *r == role) {
-                Some((_, any)) => *any |= provides,
-                None => roles.push((role, provides)),
+        for broad in [false, true] {
+            let by_products = roles.len();
+            for m in &self.mentions {
+                let products_of = |e: &Entity| -> Option<Vec<usize>> {
+                    match *e {
+                        Entity::Product(p) => Some(vec![p]),
+                        Entity::Family(x) if broad => Some(kb.families[x].members.clone()),
+                        Entity::Role(r) if broad => {
+                            Some((0..kb.products.len()).filter(|&p| kb.products[p].role == r).collect())
+                        }
+                        _ => None,
+                    }
+                };
+                let is_product = |e: &Entity| matches!(e, Entity::Product(_));
+                if broad == m.entities.iter().all(is_product) {
+                    continue;
+                }
+                let Some(named) = m
+                    .entities
+                    .iter()
+                    .map(products_of)
+                    .collect::<Option<Vec<Vec<usize>>>>()
+                    .map(|named| named.concat())
+                else {
+                    continue;
+                };
+                let Some(&first) = named.first() else {
+                    continue;
+                };
+                let role = kb.products[first].role;
+                if !providers.iter().any(|&p| kb.products[p].role == role)
+                    || roles[..by_products].iter().any(|(r, _)| *r == role)
+                {
+                    continue;
+                }
+                let provides = named.iter().any(|p| providers.contains(p));
+                match roles.iter_mut().find(|(r, _)| *r == role) {
+                    Some((_, any)) => *any |= provides,
+                    None => roles.push((role, provides)),
+                }
             }
         }
         for (_, provides) in roles {
