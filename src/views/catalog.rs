@@ -9,19 +9,19 @@ use crate::kb::{KnowledgeBase, Names};
 use crate::text::display;
 
 /// Aliases as shown: Chinese without the spaces that mark its words in the data.
-fn shown(v: &[String]) -> Vec<String> {
-    v.iter().map(|a| display(a)).collect()
+fn shown<'a>(v: impl Iterator<Item = &'a str>) -> Vec<String> {
+    v.map(display).collect()
 }
 
 fn aliases_json(n: &Names) -> serde_json::Value {
-    json!({ "en": shown(&n.en), "fr": shown(&n.fr), "zh": shown(&n.zh) })
+    json!({ "en": shown(n.en()), "fr": shown(n.fr()), "zh": shown(n.zh()) })
 }
 
 fn aliases_text(n: &Names) -> String {
     let mut parts = Vec::new();
-    for (lang, v) in [("en", &n.en), ("fr", &n.fr), ("zh", &n.zh)] {
+    for (lang, v) in [("en", shown(n.en())), ("fr", shown(n.fr())), ("zh", shown(n.zh()))] {
         if !v.is_empty() {
-            parts.push(format!("{lang}: {}", shown(v).join(", ")));
+            parts.push(format!("{lang}: {}", v.join(", ")));
         }
     }
     parts.join("\n")

@@ -15,4 +15,5 @@ pub mod kb;
 pub mod memo;
 pub mod names;
 pub mod region;
+pub mod strmap;
 pub mod text;

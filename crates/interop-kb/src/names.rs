@@ -17,6 +17,7 @@ use aho_corasick::{AhoCorasick, MatchKind};
 
 use crate::kb::KnowledgeBase;
 use crate::memo::Memo;
+use crate::strmap::{StrMap, Texts};
 use crate::text::lex::{self, Kind};
 use crate::text::{Lang, Stems, fold, stop};
 
@@ -268,7 +269,7 @@ impl<'a> KeyOf<'a> {
     /// The display name that has the key.
     #[must_use]
     pub fn name(&self) -> &'a str {
-        self.index.display.get(self.display).map_or("", |(n, _)| n.as_str())
+        self.index.display.get(self.display).unwrap_or("")
     }
 
     /// The key.
@@ -327,14 +328,14 @@ pub struct NameIndex {
     corrections: Memo<String, Option<String>, 50_000>,
     #[serde(skip)]
     exact_corrections: Memo<String, Option<String>, 50_000>,
-    terms: HashMap<String, Term>,
-    /// Each term's text, by term.
-    term_text: Vec<String>,
+    /// Each term's text; a term is its number here.
+    terms: StrMap<()>,
     /// The folded words of the names (not function words), with their term: what a typo is
     /// corrected to.
-    surfaces: HashMap<String, Term>,
-    /// Two words of a name written as one ("freebusy" → "free" "busy").
-    compounds: HashMap<String, (String, String)>,
+    surfaces: StrMap<Term>,
+    /// Two words of a name written as one ("freebusy" → "free" "busy"), with the length of the
+    /// first.
+    compounds: StrMap<u32>,
     trie: Trie<Entity>,
     /// The row labels of the support table word for word, products and all ("High-resolution
     /// Contact Photo (Requires Lync 2013 or Skype for Business clients …)"), for a question
@@ -344,7 +345,7 @@ pub struct NameIndex {
     synonyms: Trie<Term>,
     /// Words read as a synonym only as written, not by their stem (`=availability`, whose stem
     /// is that of "available").
-    exact: HashMap<String, Term>,
+    exact: StrMap<Term>,
     /// Every name of every feature.
     pub feature_names: Vec<FeatureName>,
     /// For each term, the feature names that have it.
@@ -355,16 +356,12 @@ pub struct NameIndex {
     /// the first question with Chinese in it.
     #[serde(skip)]
     han: std::sync::OnceLock<Option<AhoCorasick>>,
-    han_words: Vec<String>,
-    /// The words of `han_words`, while the index is built.
-    #[serde(skip)]
-    han_seen: HashSet<String>,
-    /// Each entity's display names, for did-you-mean.
-    pub display: Vec<(String, Entity)>,
-    /// The key of each display name ([`NameIndex::key`]), for did-you-mean: the keys one after
-    /// the other in one text, and where each ends (read back at start in one piece).
-    display_keys: String,
-    display_key_ends: Vec<u32>,
+    han_words: StrMap<()>,
+    /// Each entity's display names, for did-you-mean, and the entity of each.
+    display: Texts,
+    display_entities: Vec<Entity>,
+    /// The key of each display name ([`NameIndex::key`]), for did-you-mean.
+    display_keys: Texts,
     /// The display names of features by how many words their keys have (1 to 3), as indices
     /// into `display` with how many characters their keys have and their letters, shortest keys
     /// first, then by letters, in runs of one length and letters, each in the order of
@@ -470,31 +467,32 @@ impl NameIndex {
 
         // The Chinese words: the function words, and each run of Chinese characters in a name
         // (added as the names are read).
-        let han_words: Vec<String> = stop::HAN.iter().map(|w| (*w).to_owned()).collect();
+        let mut han_words = StrMap::default();
+        for w in stop::HAN {
+            han_words.insert_new(w, ());
+        }
 
         let mut idx = NameIndex {
             latin_terms: Memo::default(),
             corrections: Memo::default(),
             exact_corrections: Memo::default(),
             stems: Stems::default(),
-            terms: HashMap::default(),
-            term_text: Vec::new(),
-            surfaces: HashMap::default(),
-            compounds: HashMap::default(),
+            terms: StrMap::default(),
+            surfaces: StrMap::default(),
+            compounds: StrMap::default(),
             trie: Trie::default(),
             labels: Trie::default(),
             synonyms: Trie::default(),
-            exact: HashMap::default(),
+            exact: StrMap::default(),
             feature_names: Vec::new(),
             by_term: Vec::new(),
             weights: Vec::new(),
             han: std::sync::OnceLock::new(),
             feature_keys_by_words: std::sync::OnceLock::new(),
-            han_seen: han_words.iter().cloned().collect(),
             han_words,
-            display: Vec::new(),
-            display_keys: String::new(),
-            display_key_ends: Vec::new(),
+            display: Texts::default(),
+            display_entities: Vec::new(),
+            display_keys: Texts::default(),
             entity_terms: HashMap::default(),
             stemmed: HashMap::default(),
             entity_term_of: HashMap::default(),
@@ -507,12 +505,12 @@ impl NameIndex {
                 if let Some(word) = phrase.strip_prefix('=') {
                     for t in lex::lex(word) {
                         if t.kind == Kind::Han {
-                            idx.add_han_word(t.text);
+                            idx.add_han_word(&t.text);
                         }
                     }
                     let w = fold(word);
-                    idx.surfaces.entry(w.clone()).or_insert(concept);
-                    idx.exact.insert(w, concept);
+                    idx.surfaces.insert_new(&w, concept);
+                    idx.exact.insert(&w, concept);
                     continue;
                 }
                 let words = idx.name_words(Lang::from_tag(tag), phrase, true);
@@ -541,7 +539,8 @@ impl NameIndex {
                 continue;
             }
             if display && shown.insert((n, e)) {
-                idx.display.push((n.to_owned(), e));
+                idx.display.push(n);
+                idx.display_entities.push(e);
                 // Its key (`key`): its words but the stop words, as cut here, unless some are
                 // Chinese: those are cut against the whole vocabulary, known at the end.
                 display_keys.push(
@@ -678,7 +677,7 @@ impl NameIndex {
             idx.entity_terms.insert(e, ts);
         }
         // Weights: how many features have each term.
-        let n_terms = idx.term_text.len();
+        let n_terms = idx.terms.len();
         // The names come feature by feature (in the order of the features), so a feature is
         // counted under a term when it is not the last one counted there.
         debug_assert!(idx.feature_names.windows(2).all(|w| w[0].feature <= w[1].feature));
@@ -709,23 +708,18 @@ impl NameIndex {
         }
         idx.weights = weights;
         idx.stemmed = HashMap::default();
-        idx.han_seen = HashSet::default();
         for (i, key) in display_keys.into_iter().enumerate() {
-            let key = key.unwrap_or_else(|| idx.key(&idx.display[i].0));
-            debug_assert_eq!(key, idx.key(&idx.display[i].0));
-            idx.display_keys.push_str(&key);
-            idx.display_key_ends
-                .push(u32::try_from(idx.display_keys.len()).unwrap_or(u32::MAX));
+            let name = idx.display.get(i).unwrap_or("");
+            let key = key.unwrap_or_else(|| idx.key(name));
+            debug_assert_eq!(key, idx.key(name));
+            idx.display_keys.push(&key);
         }
         idx
     }
 
     /// A run of Chinese characters of a name, a word to cut questions with.
-    fn add_han_word(&mut self, w: String) {
-        if !self.han_seen.contains(&w) {
-            self.han_seen.insert(w.clone());
-            self.han_words.push(w);
-        }
+    fn add_han_word(&mut self, w: &str) {
+        self.han_words.insert_new(w, ());
     }
 
     /// The words of a name in its language, as [`Word`]s with the one term each word is; the
@@ -758,10 +752,10 @@ impl NameIndex {
                 terms.push(t);
                 if kind == WordKind::Latin {
                     if !self.surfaces.contains_key(&text) {
-                        self.surfaces.insert(text.clone(), t);
+                        self.surfaces.insert(&text, t);
                         if lang == Lang::En && inflect {
                             for form in inflections(&text) {
-                                self.surfaces.entry(form).or_insert(t);
+                                self.surfaces.insert_new(&form, t);
                             }
                         }
                     }
@@ -770,14 +764,13 @@ impl NameIndex {
                         joined.clear();
                         joined.push_str(p);
                         joined.push_str(&text);
-                        if !self.compounds.contains_key(joined.as_str()) {
-                            self.compounds.insert(joined.clone(), (p.to_owned(), text.clone()));
-                        }
+                        let first = u32::try_from(p.len()).unwrap_or(u32::MAX);
+                        self.compounds.insert_new(&joined, first);
                     }
                     prev = Some(out.len());
                 } else {
                     if kind == WordKind::Han {
-                        self.add_han_word(text.clone());
+                        self.add_han_word(&text);
                     }
                     prev = None;
                 }
@@ -844,13 +837,12 @@ impl NameIndex {
     }
 
     fn intern(&mut self, term: &str) -> Term {
-        if let Some(&t) = self.terms.get(term) {
-            return t;
-        }
-        let t = Term::try_from(self.term_text.len()).unwrap_or(Term::MAX);
-        self.terms.insert(term.to_owned(), t);
-        self.term_text.push(term.to_owned());
-        t
+        Term::try_from(self.terms.insert_new(term, ())).unwrap_or(Term::MAX)
+    }
+
+    /// The term a text is, if it is one.
+    fn term_of(&self, text: &str) -> Option<Term> {
+        self.terms.index_of(text).and_then(|t| Term::try_from(t).ok())
     }
 
     /// The words of a text: folded, Chinese runs cut against the vocabulary, with their spans
@@ -918,13 +910,14 @@ impl NameIndex {
         let han = self.han.get_or_init(|| {
             AhoCorasick::builder()
                 .match_kind(MatchKind::LeftmostLongest)
-                .build(&self.han_words)
+                .build(self.han_words.keys())
                 .ok()
         });
         if let Some(ac) = han {
             for m in ac.find_iter(run) {
                 single(at, m.start(), &mut out);
-                out.push((m.start()..m.end(), self.han_words[m.pattern().as_usize()].clone()));
+                let word = self.han_words.key(m.pattern().as_usize()).unwrap_or("");
+                out.push((m.start()..m.end(), word.to_owned()));
                 at = m.end();
             }
         }
@@ -944,7 +937,7 @@ impl NameIndex {
     fn terms_of_uncached(&self, w: &str, kind: WordKind) -> Terms {
         let mut out = Terms::default();
         let mut add = |s: &str| {
-            if let Some(&t) = self.terms.get(s) {
+            if let Some(t) = self.term_of(s) {
                 out.push(t);
             }
         };
@@ -981,7 +974,7 @@ impl NameIndex {
                     let written = &text[span.clone()];
                     if *kind == WordKind::Latin
                         && !written.is_ascii()
-                        && let Some(&t) = self.terms.get(&self.stems.stem_fr_written(written))
+                        && let Some(t) = self.term_of(&self.stems.stem_fr_written(written))
                     {
                         ts.push(t);
                     }
@@ -999,7 +992,7 @@ impl NameIndex {
                 && !self.surfaces.contains_key(w.as_str())
                 && let Some(fixed) = self
                     .exact_corrections
-                    .get_or_insert_with(w, || closest_word(w, self.exact.iter().map(|(s, &t)| (s.as_str(), t))))
+                    .get_or_insert_with(w, || closest_word(w, self.exact.iter().map(|(s, &t)| (s, t))))
             {
                 word.exact = self.exact_synonym(&fixed);
                 word.corrected_from = Some(w.clone());
@@ -1024,15 +1017,19 @@ impl NameIndex {
                     }
                 }
                 // Split: "freebusy".
-                if let Some((a, b)) = self.compounds.get(w.as_str()) {
+                if let Some((a, b)) = self
+                    .compounds
+                    .get(w)
+                    .and_then(|&first| w.split_at_checked(first as usize))
+                {
                     let (ta, tb) = (self.terms_of(a, WordKind::Latin), self.terms_of(b, WordKind::Latin));
                     out.push(Word {
-                        text: a.clone(),
+                        text: a.to_owned(),
                         terms: ta,
                         ..word.clone()
                     });
                     out.push(Word {
-                        text: b.clone(),
+                        text: b.to_owned(),
                         terms: tb,
                         punct_before: None,
                         ..word
@@ -1096,7 +1093,7 @@ impl NameIndex {
         }
         // A word of a name as written, or inflected ("presense" → "presence", "seaching" →
         // "searching").
-        let surfaces = self.surfaces.iter().map(|(s, &t)| (s.as_str(), t));
+        let surfaces = self.surfaces.iter().map(|(s, &t)| (s, t));
         closest_word(w, surfaces)
     }
 
@@ -1248,7 +1245,7 @@ impl NameIndex {
     /// A term's text (for tests and debugging).
     #[must_use]
     pub fn term(&self, t: Term) -> &str {
-        self.term_text.get(t as usize).map_or("", String::as_str)
+        self.terms.key(t as usize).unwrap_or("")
     }
 
     /// Whether a folded word is a word of some name.
@@ -1259,7 +1256,16 @@ impl NameIndex {
 
     /// The keys of the display names ([`NameIndex::key`]), in their order.
     pub fn display_keys(&self) -> impl Iterator<Item = &str> {
-        (0..self.display_key_ends.len()).map(|i| self.display_key(i))
+        self.display_keys.iter()
+    }
+
+    /// Each display name with its entity and its key, in their order.
+    fn displays(&self) -> impl Iterator<Item = (&str, Entity, &str)> {
+        self.display
+            .iter()
+            .zip(&self.display_entities)
+            .zip(self.display_keys.iter())
+            .map(|((n, &e), k)| (n, e, k))
     }
 
     /// The display names of features whose keys have `words` words (1 to 3; none otherwise)
@@ -1281,7 +1287,7 @@ impl NameIndex {
             // order of the display names, each as one number to sort.
             let mut sorted: [Vec<u128>; 4] = Default::default();
             let mut seen: HashSet<&str> = HashSet::default();
-            for (i, ((_, e), key)) in self.display.iter().zip(self.display_keys()).enumerate() {
+            for (i, (_, e, key)) in self.displays().enumerate() {
                 // As many words as spaces and one.
                 let n = key.bytes().filter(|&b| b == b' ').count() + 1;
                 if matches!(e, Entity::Feature(_)) && n <= 3 && seen.insert(key) {
@@ -1330,13 +1336,7 @@ impl NameIndex {
 
     /// The key of the `i`th display name.
     fn display_key(&self, i: usize) -> &str {
-        let end = |i: usize| {
-            self.display_key_ends
-                .get(i)
-                .map_or(0, |&e| (e as usize).min(self.display_keys.len()))
-        };
-        let start = if i == 0 { 0 } else { end(i - 1) };
-        self.display_keys.get(start..end(i)).unwrap_or("")
+        self.display_keys.get(i).unwrap_or("")
     }
 
     /// The folded key of a name: its words, without function words (for did-you-mean).
@@ -1455,7 +1455,7 @@ mod tests {
     #[test]
     fn the_letter_filter_is_a_lower_bound_of_the_distance() {
         let (kb, idx) = index();
-        let mut words: Vec<&str> = idx.surfaces.keys().map(String::as_str).collect();
+        let mut words: Vec<&str> = idx.surfaces.keys().collect();
         words.sort_unstable();
         let typos = [
             "presense",
@@ -1494,7 +1494,7 @@ mod tests {
         };
         let mut words: Vec<String> = stop::WORDS.iter().flat_map(|s| inflections(s)).collect();
         words.extend(stop::WORDS.iter().map(|s| (*s).to_owned()));
-        words.extend(idx.term_text.iter().cloned());
+        words.extend(idx.terms.keys().map(str::to_owned));
         words.extend(
             [
                 "changes",
@@ -1538,23 +1538,19 @@ mod tests {
                 assert!(seen.insert(key), "`{key}` offered twice");
                 assert_eq!(*chars, key.chars().count());
                 let first = idx
-                    .display
-                    .iter()
-                    .zip(idx.display_keys())
-                    .find(|((_, e), k)| matches!(e, Entity::Feature(_)) && *k == key)
-                    .map(|((n, _), _)| n.as_str());
+                    .displays()
+                    .find(|(_, e, k)| matches!(e, Entity::Feature(_)) && *k == key)
+                    .map(|(n, _, _)| n);
                 assert_eq!(first, Some(name), "`{key}`");
             }
-            for ((_, e), key) in idx.display.iter().zip(idx.display_keys()) {
+            for (_, e, key) in idx.displays() {
                 if matches!(e, Entity::Feature(_)) && key.split(' ').count() == words {
                     assert!(seen.contains(key), "`{key}` is not offered");
                 }
             }
             shared += idx
-                .display
-                .iter()
-                .zip(idx.display_keys())
-                .filter(|((_, e), k)| matches!(e, Entity::Feature(_)) && k.split(' ').count() == words)
+                .displays()
+                .filter(|(_, e, k)| matches!(e, Entity::Feature(_)) && k.split(' ').count() == words)
                 .count()
                 - keys.len();
         }

@@ -1009,24 +1009,21 @@ impl Loader<'_> {
             .collect()
     }
 
-    fn names(&mut self, file: usize, a: &raw::Aliases) -> Names {
-        let mut check = |v: &[Str]| -> Vec<String> {
+    fn names<'r>(&mut self, file: usize, a: &'r raw::Aliases) -> Names {
+        let mut check = |v: &'r [Str]| -> Vec<&'r str> {
             v.iter()
                 .filter_map(|s| {
                     if s.get_ref().trim().is_empty() {
                         self.err(file, s.span(), "empty alias");
                         None
                     } else {
-                        Some(s.get_ref().clone())
+                        Some(s.get_ref().as_str())
                     }
                 })
                 .collect()
         };
-        Names {
-            en: check(&a.en),
-            fr: check(&a.fr),
-            zh: check(&a.zh),
-        }
+        let (en, fr, zh) = (check(&a.en), check(&a.fr), check(&a.zh));
+        Names::new(en, fr, zh)
     }
 
     fn date(&mut self, file: usize, d: &Spanned<toml::value::Datetime>) -> Option<Date> {

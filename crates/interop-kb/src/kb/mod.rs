@@ -17,6 +17,7 @@ use crate::diag::SourceText;
 use crate::expr::Expr;
 use crate::graph::Graph;
 use crate::region::{Region, Universe};
+use crate::strmap::Texts;
 
 pub use describe::{describe_cube, describe_set};
 pub use load::{
@@ -30,25 +31,70 @@ pub type FamilyIx = usize;
 pub type FeatureIx = usize;
 pub type StepIx = usize;
 
-/// Names in English, French and Chinese, as the sources use them.
+/// Names in English, French and Chinese, as the sources use them: one after the other in one
+/// text, the English first (a compiled base reads them back in two pieces, not one each).
 #[derive(Debug, Clone, Default, serde::Serialize, serde::Deserialize)]
 pub struct Names {
-    pub en: Vec<String>,
-    pub fr: Vec<String>,
-    pub zh: Vec<String>,
+    names: Texts,
+    /// The number of the first French name, and of the first Chinese.
+    fr: u32,
+    zh: u32,
 }
 
 impl Names {
+    #[must_use]
+    pub fn new<'a>(
+        en: impl IntoIterator<Item = &'a str>,
+        fr: impl IntoIterator<Item = &'a str>,
+        zh: impl IntoIterator<Item = &'a str>,
+    ) -> Self {
+        let mut names = Texts::default();
+        let mut count = |v: &mut dyn Iterator<Item = &'a str>| {
+            for s in v {
+                names.push(s);
+            }
+            u32::try_from(names.len()).unwrap_or(u32::MAX)
+        };
+        let fr_at = count(&mut en.into_iter());
+        let zh_at = count(&mut fr.into_iter());
+        count(&mut zh.into_iter());
+        Names {
+            names,
+            fr: fr_at,
+            zh: zh_at,
+        }
+    }
+
+    /// The names of numbers `from..to`, within those there are.
+    fn range(&self, from: u32, to: Option<u32>) -> impl ExactSizeIterator<Item = &str> + Clone {
+        let n = self.names.len();
+        let from = (from as usize).min(n);
+        let to = to.map_or(n, |t| (t as usize).clamp(from, n));
+        (from..to).map(|i| self.names.get(i).unwrap_or(""))
+    }
+
+    pub fn en(&self) -> impl ExactSizeIterator<Item = &str> + Clone {
+        self.range(0, Some(self.fr))
+    }
+
+    pub fn fr(&self) -> impl ExactSizeIterator<Item = &str> + Clone {
+        self.range(self.fr, Some(self.zh))
+    }
+
+    pub fn zh(&self) -> impl ExactSizeIterator<Item = &str> + Clone {
+        self.range(self.zh, None)
+    }
+
     /// Every alias, English first.
     pub fn all(&self) -> impl Iterator<Item = &str> {
-        self.en.iter().chain(&self.fr).chain(&self.zh).map(String::as_str)
+        self.en().chain(self.fr()).chain(self.zh())
     }
 
     /// Each alias with its language tag.
     pub fn tagged(&self) -> impl Iterator<Item = (&'static str, &str)> {
-        let en = self.en.iter().map(|s| ("en", s.as_str()));
-        let fr = self.fr.iter().map(|s| ("fr", s.as_str()));
-        let zh = self.zh.iter().map(|s| ("zh", s.as_str()));
+        let en = self.en().map(|s| ("en", s));
+        let fr = self.fr().map(|s| ("fr", s));
+        let zh = self.zh().map(|s| ("zh", s));
         en.chain(fr).chain(zh)
     }
 }
