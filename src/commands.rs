@@ -179,7 +179,7 @@ pub(crate) fn check(
                                 "fix": (if t.fix.is_empty() { &step.configure } else { &t.fix })
                                     .iter().map(|c| serde_json::json!({"shell": c.shell, "run": c.run})).collect::<Vec<_>>(),
                                 "sources": step.sources.iter().map(|c| serde_json::json!({
-                                    "document": kb.sources[c.doc].id, "url": kb.sources[c.doc].url, "section": c.section,
+                                    "document": kb.sources[c.doc].id, "url": kb.sources[c.doc].url, "section": c.section(),
                                 })).collect::<Vec<_>>(),
                             })
                         })

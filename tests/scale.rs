@@ -84,7 +84,8 @@ fn every_citation_of_a_large_base_has_its_own_number() {
     fn numbers(v: &serde_json::Value, out: &mut Vec<u64>) {
         match v {
             serde_json::Value::Object(m) => {
-                if let (Some(ix), true) = (m.get("ix").and_then(serde_json::Value::as_u64), m.contains_key("quote")) {
+                // A citation: its number and its document.
+                if let (Some(ix), true) = (m.get("ix").and_then(serde_json::Value::as_u64), m.contains_key("doc")) {
                     out.push(ix);
                 }
                 m.values().for_each(|x| numbers(x, out));

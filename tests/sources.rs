@@ -40,8 +40,8 @@ fn every_quote_is_in_its_document() {
         let src = &kb.sources[c.doc];
         let path = data.join("sources").join(&src.file);
         let text = std::fs::read_to_string(&path).unwrap_or_else(|e| panic!("{}: {e}", path.display()));
-        if !interop::kb::quote_stands_in(&c.quote, &text) {
-            missing.push(format!("{what} cites {}: «{}»", src.id, c.quote));
+        if !interop::kb::quote_stands_in(c.quote(), &text) {
+            missing.push(format!("{what} cites {}: «{}»", src.id, c.quote()));
         }
         checked += 1;
     }

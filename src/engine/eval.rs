@@ -135,13 +135,7 @@ impl Evaluation {
                 + r.here.as_ref().map_or(0, String::len)
                 + r.sources
                     .iter()
-                    .map(|c| {
-                        std::mem::size_of::<crate::kb::Cite>()
-                            + c.section.len()
-                            + c.quote.len()
-                            + c.english.as_ref().map_or(0, String::len)
-                            + c.inferred.as_ref().map_or(0, String::len)
-                    })
+                    .map(|c| std::mem::size_of::<crate::kb::Cite>() + c.text_len())
                     .sum::<usize>()
                 + r.because.iter().map(reason).sum::<usize>()
         }
@@ -772,9 +766,7 @@ fn evaluate_scoped(
 fn here_text(kb: &KnowledgeBase, t: &Cube, c: &Condition) -> Option<String> {
     let u = &kb.universe;
     let mut parts = Vec::new();
-    let mut roles: Vec<usize> = c.expr.names().iter().filter_map(|n| kb.role(&n.text)).collect();
-    roles.dedup();
-    for r in roles {
+    for &r in &c.roles {
         let have: Vec<usize> = u.allowed(t, r).collect();
         if u.is_free(t, r) {
             parts.push(format!("{} is not stated", role_subject(kb, r)));

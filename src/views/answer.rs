@@ -112,11 +112,11 @@ fn cite_text(kb: &KnowledgeBase, c: &Cite) -> String {
     let src = &kb.sources[c.doc];
     // Where a reader opens it: its public page, else its text in the data.
     let at = src.url.clone().unwrap_or_else(|| format!("sources/{}", src.file));
-    let mut s = format!("{} ({at}), “{}”: «{}»", src.id, c.section, c.quote.trim());
-    if let Some(e) = &c.english {
+    let mut s = format!("{} ({at}), “{}”: «{}»", src.id, c.section(), c.quote().trim());
+    if let Some(e) = c.english() {
         let _ = write!(s, " — “{}”", e.trim());
     }
-    if let Some(how) = &c.inferred {
+    if let Some(how) = c.inferred() {
         let _ = write!(s, " (inferred: {})", how.trim());
     }
     s
@@ -286,8 +286,8 @@ fn reading_text(a: &Answer, s: &Style, out: &mut String) {
 /// A short reference to where a fact is said: the document and the section.
 fn cite_short(kb: &KnowledgeBase, cites: &[Cite]) -> String {
     let Some(c) = cites.first() else { return String::new() };
-    let mut s = format!("{}, “{}”", kb.sources[c.doc].id, c.section);
-    if c.inferred.is_some() {
+    let mut s = format!("{}, “{}”", kb.sources[c.doc].id, c.section());
+    if c.inferred().is_some() {
         s.push_str(" (inferred)");
     }
     if cites.len() > 1 {

@@ -127,9 +127,9 @@ impl Serialize for CiteJ<'_> {
         let src = &kb.sources[c.doc];
         object!(s;
             "commit" => src.commit, "date" => src.date.map(Disp), "document" => src.id,
-            "english" => c.english, "file" => src.file, "inferred" => c.inferred,
-            "language" => src.language, "path" => src.path, "quote" => c.quote,
-            "repository" => src.repository, "section" => c.section, "title" => src.title,
+            "english" => c.english(), "file" => src.file, "inferred" => c.inferred(),
+            "language" => src.language, "path" => src.path, "quote" => c.quote(),
+            "repository" => src.repository, "section" => c.section(), "title" => src.title,
             "url" => src.url,
         )
     }

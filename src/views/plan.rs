@@ -47,7 +47,7 @@ fn reason_line(kb: &KnowledgeBase, r: &Reason) -> String {
         let _ = write!(s, " — {h}");
     }
     if let Some(c) = r.sources.first() {
-        let _ = write!(s, " ({}, “{}”)", kb.sources[c.doc].id, c.section);
+        let _ = write!(s, " ({}, “{}”)", kb.sources[c.doc].id, c.section());
     }
     s
 }
@@ -202,7 +202,7 @@ pub fn markdown(kb: &KnowledgeBase, p: &Plan) -> String {
             }
         }
         if let Some(c) = step.sources.first() {
-            let _ = writeln!(out, "  - Source: {}, “{}”", kb.sources[c.doc].id, md_cell(&c.section));
+            let _ = writeln!(out, "  - Source: {}, “{}”", kb.sources[c.doc].id, md_cell(c.section()));
         }
     }
     if !p.caveats.is_empty() {
@@ -351,7 +351,7 @@ pub fn html(kb: &KnowledgeBase, p: &Plan) -> String {
                 out,
                 "<li>Source: {}, “{}”</li>",
                 esc(&kb.sources[c.doc].id),
-                esc(&c.section)
+                esc(c.section())
             );
         }
         out.push_str("</ul></li>\n");
@@ -411,7 +411,7 @@ pub fn check_text(kb: &KnowledgeBase, p: &Plan) -> String {
                     let _ = writeln!(out, "      fix ({}): {}", c.shell, c.run);
                 }
                 if let Some(c) = step.sources.first() {
-                    let _ = writeln!(out, "      source: {}, “{}”", kb.sources[c.doc].id, c.section);
+                    let _ = writeln!(out, "      source: {}, “{}”", kb.sources[c.doc].id, c.section());
                 }
             }
         }

@@ -203,7 +203,6 @@ impl Word {
 #[derive(Debug, Clone, serde::Serialize, serde::Deserialize)]
 pub struct FeatureName {
     pub feature: usize,
-    pub text: String,
     /// Distinct terms, in the order of the name.
     pub terms: Vec<Term>,
     /// The sum of the weights of its terms.
@@ -633,7 +632,6 @@ impl NameIndex {
             if !distinct.is_empty() && seen_names.insert((f, distinct.clone())) {
                 idx.feature_names.push(FeatureName {
                     feature: f,
-                    text: n.to_owned(),
                     terms: distinct,
                     weight: 0.0,
                 });

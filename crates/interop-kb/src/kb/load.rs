@@ -997,14 +997,14 @@ impl Loader<'_> {
                 }
                 let doc = self.resolve(file, &c.doc, "source", sources)?;
                 self.cites_made += 1;
-                Some(Cite {
-                    ix: self.cites_made - 1,
+                Some(Cite::new(
+                    self.cites_made - 1,
                     doc,
-                    section: c.section.clone(),
-                    quote: c.quote.clone(),
-                    english: c.english.clone(),
-                    inferred: c.inferred.clone(),
-                })
+                    &c.section,
+                    &c.quote,
+                    c.english.as_deref(),
+                    c.inferred.as_deref(),
+                ))
             })
             .collect()
     }

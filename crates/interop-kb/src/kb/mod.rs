@@ -14,7 +14,6 @@ use rustc_hash::FxHashMap as HashMap;
 use jiff::civil::Date;
 
 use crate::diag::SourceText;
-use crate::expr::Expr;
 use crate::graph::Graph;
 use crate::region::{Region, Universe};
 use crate::strmap::Texts;
@@ -107,11 +106,62 @@ pub struct Cite {
     /// them). What a view that renders each citation once and keeps it knows it by.
     pub ix: u32,
     pub doc: SourceIx,
-    pub section: String,
-    pub quote: String,
-    pub english: Option<String>,
+    /// The section, the quote, then the English and how the fact is inferred when they are
+    /// there (one text, read back in two pieces).
+    texts: Texts,
+    has_english: bool,
+}
+
+impl Cite {
+    #[must_use]
+    pub fn new(
+        ix: u32,
+        doc: SourceIx,
+        section: &str,
+        quote: &str,
+        english: Option<&str>,
+        inferred: Option<&str>,
+    ) -> Self {
+        let mut texts = Texts::default();
+        for s in [Some(section), Some(quote), english, inferred].into_iter().flatten() {
+            texts.push(s);
+        }
+        Cite {
+            ix,
+            doc,
+            texts,
+            has_english: english.is_some(),
+        }
+    }
+
+    #[must_use]
+    pub fn section(&self) -> &str {
+        self.texts.get(0).unwrap_or("")
+    }
+
+    /// The original words.
+    #[must_use]
+    pub fn quote(&self) -> &str {
+        self.texts.get(1).unwrap_or("")
+    }
+
+    /// The quote in English, when the source is a translation.
+    #[must_use]
+    pub fn english(&self) -> Option<&str> {
+        if self.has_english { self.texts.get(2) } else { None }
+    }
+
     /// The fact is inferred from the quote, not stated by it: how.
-    pub inferred: Option<String>,
+    #[must_use]
+    pub fn inferred(&self) -> Option<&str> {
+        self.texts.get(2 + usize::from(self.has_english))
+    }
+
+    /// The characters of its texts, in bytes.
+    #[must_use]
+    pub fn text_len(&self) -> usize {
+        self.texts.iter().map(str::len).sum()
+    }
 }
 
 #[derive(Debug, Clone, serde::Serialize, serde::Deserialize)]
@@ -258,7 +308,10 @@ impl Provider {
 #[derive(Debug, Clone, serde::Serialize, serde::Deserialize)]
 pub struct Condition {
     pub text: String,
-    pub expr: Expr,
+    /// The roles it names, in the order written, each once in a row (what an explanation says
+    /// is stated of them). The parse itself is not kept: its names are resolved, and its
+    /// meaning is the region.
+    pub roles: Vec<RoleIx>,
     /// Shared by the conditions of the same text of a base loaded from TOML.
     pub region: std::sync::Arc<Region>,
 }

@@ -88,9 +88,15 @@ impl Loader<'_> {
             return None;
         }
         let region = cx.compile(&expr);
+        let mut roles: Vec<usize> = expr
+            .names()
+            .iter()
+            .filter_map(|n| cx.index.roles.get(&n.text).copied())
+            .collect();
+        roles.dedup();
         let done = Condition {
             text: text.get_ref().clone(),
-            expr,
+            roles,
             region: region.into(),
         };
         cx.compiled.borrow_mut().insert(done.text.clone(), done.clone());
@@ -190,7 +196,7 @@ impl CondCx<'_> {
     pub(super) fn always(&self) -> Condition {
         Condition {
             text: "true".into(),
-            expr: Expr::True,
+            roles: Vec::new(),
             region: Region::from_cube(self.universe, self.universe.full()).into(),
         }
     }
