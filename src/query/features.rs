@@ -34,6 +34,44 @@ const NOT_PROVIDED: f32 = 0.6;
 const STRONG: f32 = 0.75;
 
 #[derive(Debug, Clone)]
+/// The feature names met so far, each to be listed once, in the order met: a flag for each name
+/// of a small base, a set of those met for a large one (a base 1,000 times the shipped one has
+/// 300,000 names, and a question meets a few dozen).
+enum Listed {
+    Flags(Vec<bool>),
+    Set(rustc_hash::FxHashSet<usize>),
+}
+
+impl Listed {
+    fn for_names(n: usize) -> Self {
+        if n <= 4096 {
+            Listed::Flags(vec![false; n])
+        } else {
+            Listed::Set(rustc_hash::FxHashSet::default())
+        }
+    }
+
+    /// Whether name `n` is met for the first time.
+    fn insert(&mut self, n: usize) -> bool {
+        match self {
+            Listed::Flags(v) => v.get_mut(n).is_some_and(|f| !std::mem::replace(f, true)),
+            Listed::Set(s) => s.insert(n),
+        }
+    }
+}
+
+/// A feature name's scores, before its lists are made ([`Candidate`]).
+struct Scored {
+    name: usize,
+    feature: usize,
+    score: f32,
+    coverage: f32,
+    /// How many words it takes (the length of [`Candidate::free`]).
+    words: usize,
+    terms_matched: usize,
+    free_terms: usize,
+}
+
 struct Candidate {
     name: usize,
     feature: usize,
@@ -104,19 +142,21 @@ impl Parse<'_> {
         out
     }
 
-    fn candidates(&self, consumed: &[bool], named_only: bool) -> Vec<Candidate> {
+    /// The best candidate of each feature whose names share a term with the question, best
+    /// first; ties go to the rows of the support table, in its order.
+    fn best_candidates(&self, consumed: &[bool], named_only: bool) -> Vec<Candidate> {
         let idx = self.index;
         let evidence = self.evidence(consumed);
         // The feature names any of it has a term of.
         let mut names: Vec<usize> = Vec::new();
-        let mut listed = vec![false; idx.feature_names.len()];
+        let mut listed = Listed::for_names(idx.feature_names.len());
         for &(t, _, free) in &evidence {
             // A name no free word meets scores nothing unless names alone count.
             if !free && !named_only {
                 continue;
             }
             for &n in idx.names_with(t) {
-                if !std::mem::replace(&mut listed[n], true) {
+                if listed.insert(n) {
                     names.push(n);
                 }
             }
@@ -178,7 +218,10 @@ impl Parse<'_> {
             }
             None => &[],
         };
-        let mut out = Vec::with_capacity(names.len());
+        // Each name's scores, and how many words it takes (`Candidate::free`); its lists are made
+        // below for the best of each feature only.
+        let mut scored: Vec<Scored> = Vec::with_capacity(names.len());
+        let mut words: Vec<usize> = Vec::new();
         for n in names {
             let name = &idx.feature_names[n];
             let conflicts = !named_roles.is_empty()
@@ -239,34 +282,54 @@ impl Parse<'_> {
             if matched == 1 && coverage < 1.0 && single.is_some_and(|t| !idx.unique_to_one_feature(t)) {
                 continue;
             }
-            let mut free = Vec::with_capacity(name.terms.len());
-            let mut matched_free = Vec::with_capacity(free_terms);
-            let mut matched_all = Vec::with_capacity(matched);
+            words.clear();
             for &t in &name.terms {
-                let before = free.len();
-                free.extend(of(t).iter().filter(|e| e.2).map(|e| e.1));
-                if free.len() > before {
-                    matched_free.push(t);
-                    matched_all.push(t);
-                } else if !of(t).is_empty() {
-                    matched_all.push(t);
-                }
+                words.extend(of(t).iter().filter(|e| e.2).map(|e| e.1));
             }
-            free.sort_unstable();
-            free.dedup();
-            out.push(Candidate {
+            words.sort_unstable();
+            words.dedup();
+            scored.push(Scored {
                 name: n,
                 feature: name.feature,
                 score: coverage * precision * (1.0 + w_telling / name.weight),
                 coverage,
-                free,
+                words: words.len(),
                 terms_matched: matched,
                 free_terms,
-                matched_free,
-                matched: matched_all,
             });
         }
-        out
+        self.best_per_feature(&scored)
+            .into_iter()
+            .map(|s| {
+                let terms = &idx.feature_names[s.name].terms;
+                let mut free = Vec::with_capacity(s.words);
+                let mut matched_free = Vec::with_capacity(s.free_terms);
+                let mut matched = Vec::with_capacity(s.terms_matched);
+                for &t in terms {
+                    let before = free.len();
+                    free.extend(of(t).iter().filter(|e| e.2).map(|e| e.1));
+                    if free.len() > before {
+                        matched_free.push(t);
+                        matched.push(t);
+                    } else if !of(t).is_empty() {
+                        matched.push(t);
+                    }
+                }
+                free.sort_unstable();
+                free.dedup();
+                Candidate {
+                    name: s.name,
+                    feature: s.feature,
+                    score: s.score,
+                    coverage: s.coverage,
+                    free,
+                    terms_matched: s.terms_matched,
+                    free_terms: s.free_terms,
+                    matched_free,
+                    matched,
+                }
+            })
+            .collect()
     }
 
     /// A feature lives in some products (`provided-by`): one the question names counts for it
@@ -342,23 +405,23 @@ impl Parse<'_> {
         if self.ws[k].phrase { PHRASE } else { 1.0 }
     }
 
-    /// The best candidate of each feature, best first; ties go to the rows of the support
+    /// The best scored name of each feature, best first; ties go to the rows of the support
     /// table, in its order.
-    fn best_per_feature(&self, cands: Vec<Candidate>) -> Vec<Candidate> {
+    fn best_per_feature<'s>(&self, cands: &'s [Scored]) -> Vec<&'s Scored> {
         let kb = self.kb;
-        let order = |a: &Candidate, b: &Candidate| {
+        let order = |a: &Scored, b: &Scored| {
             b.score
                 .total_cmp(&a.score)
-                .then_with(|| b.free.len().cmp(&a.free.len()))
+                .then_with(|| b.words.cmp(&a.words))
                 .then_with(|| {
-                    let row = |c: &Candidate| (!kb.in_a_table(c.feature), kb.features[c.feature].rows.first().copied());
+                    let row = |c: &Scored| (!kb.in_a_table(c.feature), kb.features[c.feature].rows.first().copied());
                     row(a).cmp(&row(b))
                 })
         };
         // Each feature's first candidate in that order (the earliest of equals), then those in
         // that order: what a stable sort followed by keeping each feature's first gives, without
         // sorting every candidate (a large base has many per feature).
-        let mut best: std::collections::HashMap<usize, usize> = std::collections::HashMap::new();
+        let mut best: rustc_hash::FxHashMap<usize, usize> = rustc_hash::FxHashMap::default();
         for (i, c) in cands.iter().enumerate() {
             best.entry(c.feature)
                 .and_modify(|b| {
@@ -370,8 +433,7 @@ impl Parse<'_> {
         }
         let mut kept: Vec<usize> = best.into_values().collect();
         kept.sort_by(|&a, &b| order(&cands[a], &cands[b]).then(a.cmp(&b)));
-        let mut cands: Vec<Option<Candidate>> = cands.into_iter().map(Some).collect();
-        kept.into_iter().filter_map(|i| cands[i].take()).collect()
+        kept.into_iter().map(|i| &cands[i]).collect()
     }
 }
 
@@ -465,7 +527,7 @@ pub(super) fn find(p: &mut Parse<'_>) -> Result<Vec<Mention>, Diagnostic> {
     let mut consumed: Vec<bool> = (0..p.ws.len()).map(|k| p.used[k] == Some(Use::Feature)).collect();
     loop {
         let first = out.is_empty();
-        let cands = p.best_per_feature(p.candidates(&consumed, false));
+        let cands = p.best_candidates(&consumed, false);
         let ok: Vec<&Candidate> = cands
             .iter()
             .filter(|c| acceptable(c, idx, first))
@@ -717,7 +779,7 @@ pub(super) fn near_misses(p: &Parse<'_>, n: usize) -> Vec<usize> {
     let idx = p.index;
     // Features the words come close to; without such words, features that name a product
     // the question names ("OWA"), never features that merely name its roles or brands.
-    p.best_per_feature(p.candidates(&consumed, true))
+    p.best_candidates(&consumed, true)
         .into_iter()
         .filter(|c| c.free_terms > 0 || c.matched.iter().any(|&t| idx.product_role(t).is_some()))
         .take(n)

@@ -332,6 +332,11 @@ pub struct NameIndex {
     /// The folded words of the names (not function words), with their term: what a typo is
     /// corrected to.
     surfaces: StrMap<Term>,
+    /// The numbers of the surfaces by how many characters they have, each with its
+    /// [`crate::diag::letters`], made on the first word corrected: a typo is compared only with
+    /// the surfaces of a length within reach, and not with those its letters rule out.
+    #[serde(skip)]
+    surfaces_by_chars: std::sync::OnceLock<Vec<Vec<(u32, u64)>>>,
     /// Two words of a name written as one ("freebusy" → "free" "busy"), with the length of the
     /// first.
     compounds: StrMap<u32>,
@@ -478,6 +483,7 @@ impl NameIndex {
             stems: Stems::default(),
             terms: StrMap::default(),
             surfaces: StrMap::default(),
+            surfaces_by_chars: std::sync::OnceLock::new(),
             compounds: StrMap::default(),
             trie: Trie::default(),
             labels: Trie::default(),
@@ -1090,8 +1096,30 @@ impl NameIndex {
             return None;
         }
         // A word of a name as written, or inflected ("presense" → "presence", "seaching" →
-        // "searching").
-        let surfaces = self.surfaces.iter().map(|(s, &t)| (s, t));
+        // "searching"), of a length within reach (which of those `closest_word` meets first
+        // does not change what it finds).
+        let by_chars = self.surfaces_by_chars.get_or_init(|| {
+            let mut by: Vec<Vec<(u32, u64)>> = Vec::new();
+            for (i, s) in self.surfaces.keys().enumerate() {
+                let m = s.chars().count();
+                if by.len() <= m {
+                    by.resize(m + 1, Vec::new());
+                }
+                by[m].push((u32::try_from(i).unwrap_or(u32::MAX), crate::diag::letters(s)));
+            }
+            by
+        });
+        let max = edits_allowed(n);
+        // A class of characters one word has and the other lacks takes an edit of its own: a
+        // substitution, insertion or deletion changes one character, a transposition none.
+        let own = crate::diag::letters(w);
+        let near = |l: u64| (own & !l).count_ones().max((l & !own).count_ones()) as usize <= max;
+        let surfaces = (n.saturating_sub(max)..=n + max)
+            .filter_map(|m| by_chars.get(m))
+            .flatten()
+            .filter(|&&(_, l)| near(l))
+            .filter_map(|&(i, _)| self.surfaces.get_index(i as usize))
+            .map(|(s, &t)| (s, t));
         closest_word(w, surfaces)
     }
 
@@ -1363,11 +1391,17 @@ fn key_of<'w>(words: impl Iterator<Item = &'w str>) -> String {
     key
 }
 
+/// How many edits a typo of a word of `n` characters may be from the word it stands for: one,
+/// two from eight characters on.
+fn edits_allowed(n: usize) -> usize {
+    if n >= 8 { 2 } else { 1 }
+}
+
 /// The one candidate a word is a typo of: one edit for four to seven letters (four: only two
 /// letters swapped), two from eight; none when two candidates of different terms are as close.
 fn closest_word<'a>(w: &str, candidates: impl Iterator<Item = (&'a str, Term)>) -> Option<String> {
     let n = w.chars().count();
-    let max = if n >= 8 { 2 } else { 1 };
+    let max = edits_allowed(n);
     let mut best: Option<(usize, &str, Term)> = None;
     let mut tied = false;
     let counts = crate::diag::Counts::of(w);
@@ -1477,6 +1511,46 @@ mod tests {
         }
         assert!(checked > 10_000, "{checked} pairs");
         drop(kb);
+    }
+
+    /// Typo correction finds what comparing the word with every word of the vocabulary finds,
+    /// though it compares it only with those of a length and letters within reach: on each word
+    /// of the vocabulary with a letter left out, doubled, changed or swapped with the next.
+    #[test]
+    fn a_typo_is_corrected_as_by_a_look_at_every_word() {
+        let (_kb, idx) = index();
+        let everywhere = |w: &str| {
+            let n = w.chars().count();
+            (n >= 4 && w.chars().all(char::is_alphabetic))
+                .then(|| closest_word(w, idx.surfaces.iter().map(|(s, &t)| (s, t))))
+                .flatten()
+        };
+        let mut typos: Vec<String> = Vec::new();
+        for (k, s) in idx.surfaces.keys().enumerate() {
+            let cs: Vec<char> = s.chars().collect();
+            let i = k % cs.len().max(1);
+            let with = |f: &dyn Fn(&mut Vec<char>)| {
+                let mut v = cs.clone();
+                f(&mut v);
+                v.into_iter().collect::<String>()
+            };
+            typos.push(with(&|v| {
+                v.remove(i);
+            }));
+            typos.push(with(&|v| v.insert(i, cs[i])));
+            typos.push(with(&|v| v[i] = if cs[i] == 'e' { 'a' } else { 'e' }));
+            if i + 1 < cs.len() {
+                typos.push(with(&|v| v.swap(i, i + 1)));
+            }
+            typos.push(with(&|v| v.extend(['s', 'x'])));
+        }
+        let mut corrected = 0;
+        for w in &typos {
+            let found = idx.correction(w);
+            assert_eq!(found, everywhere(w), "{w}");
+            corrected += usize::from(found.is_some());
+        }
+        assert!(corrected > 1_000, "{corrected} of {} typos corrected", typos.len());
     }
 
     /// A word is an inflection of a stop word when some stop word of more than three letters

@@ -137,6 +137,12 @@ impl<V> StrMap<V> {
         self.keys.get(i)
     }
 
+    /// The key of number `i` with its value.
+    #[must_use]
+    pub fn get_index(&self, i: usize) -> Option<(&str, &V)> {
+        Some((self.keys.get(i)?, self.values.get(i)?))
+    }
+
     /// Gives a key its value, adding the key if it is new; its number.
     pub fn insert(&mut self, key: &str, value: V) -> usize {
         match self.index_of(key) {
