@@ -618,9 +618,9 @@ fn render_answer(kb: &KnowledgeBase, ctx: &Ctx, a: &Answer, format: AnswerFormat
         AnswerFormat::Text => {
             let style = if ctx.color_out { Style::ansi() } else { Style::plain() };
             if ctx.explain {
-                out.push_str(&views::answer::text(kb, a, &style));
+                views::answer::text_to(kb, a, &style, out);
             } else {
-                out.push_str(&views::answer::short(kb, a, &style));
+                views::answer::short_to(kb, a, &style, out);
             }
         }
         AnswerFormat::Md => out.push_str(&views::answer::markdown(kb, a)),

@@ -573,30 +573,41 @@ pub fn sources_list(kb: &KnowledgeBase, a: &Answer) -> String {
 /// The answer as short text: for a check, why or needs question, what decides it.
 #[must_use]
 pub fn short(kb: &KnowledgeBase, a: &Answer, s: &Style) -> String {
-    if !matches!(a.kind, Kind::Check | Kind::Why | Kind::Needs) {
-        return text(kb, a, s);
-    }
     let mut out = String::new();
+    short_to(kb, a, s, &mut out);
+    out
+}
+
+/// [`short`], written at the end of `out` (a batch writes its answers into one buffer).
+pub fn short_to(kb: &KnowledgeBase, a: &Answer, s: &Style, out: &mut String) {
+    if !matches!(a.kind, Kind::Check | Kind::Why | Kind::Needs) {
+        return text_to(kb, a, s, out);
+    }
     for (i, fa) in a.features.iter().enumerate() {
         if i > 0 {
             out.push_str("\n----\n\n");
         }
-        short_feature(kb, a, fa, s, &mut out);
+        short_feature(kb, a, fa, s, out);
     }
-    out
 }
 
 /// The answer as text.
 #[must_use]
 pub fn text(kb: &KnowledgeBase, a: &Answer, s: &Style) -> String {
     let mut out = String::new();
+    text_to(kb, a, s, &mut out);
+    out
+}
+
+/// [`text`], written at the end of `out`.
+pub fn text_to(kb: &KnowledgeBase, a: &Answer, s: &Style, out: &mut String) {
     match a.kind {
         Kind::Check | Kind::Why | Kind::Needs => {
             for (i, fa) in a.features.iter().enumerate() {
                 if i > 0 {
                     out.push_str("\n----\n\n");
                 }
-                feature_text(kb, a, fa, s, &mut out);
+                feature_text(kb, a, fa, s, out);
             }
         }
         Kind::WhatWorks | Kind::WhatFails => {
@@ -609,7 +620,7 @@ pub fn text(kb: &KnowledgeBase, a: &Answer, s: &Style) -> String {
                     s.reset,
                     a.unknown_versions.join(" or ")
                 );
-                return out;
+                return;
             }
             let what = if a.kind == Kind::WhatWorks {
                 "What works"
@@ -617,7 +628,7 @@ pub fn text(kb: &KnowledgeBase, a: &Answer, s: &Style) -> String {
                 "What does not work"
             };
             let _ = writeln!(out, "{what} with {topo} (as of {}):", a.as_of);
-            reading_text(a, s, &mut out);
+            reading_text(a, s, out);
             let picked: Vec<(usize, Verdict)> = a.listed().collect();
             if picked.is_empty() {
                 let _ = writeln!(out, "  nothing the sources document");
@@ -645,7 +656,7 @@ pub fn text(kb: &KnowledgeBase, a: &Answer, s: &Style) -> String {
         Kind::Diff => {
             let from = a.from.as_ref().map(|f| describe_cube(kb, f)).unwrap_or_default();
             let _ = writeln!(out, "From {from} to {} (as of {}):", topology_text(kb, a), a.as_of);
-            reading_text(a, s, &mut out);
+            reading_text(a, s, out);
             type Pick = fn(Verdict, Verdict) -> bool;
             let groups: [(&str, Pick); 4] = [
                 ("Gained", |a, b| {
@@ -687,7 +698,6 @@ pub fn text(kb: &KnowledgeBase, a: &Answer, s: &Style) -> String {
             let _ = writeln!(out, "Before: {}. After: {}.", count(&a.before), count(&a.after));
         }
     }
-    out
 }
 
 /// The answer as one JSON value (what `interop ask --format json` writes, through
