@@ -220,6 +220,7 @@ impl Parse<'_> {
         };
         // Each name's scores, and how many words it takes (`Candidate::free`); its lists are made
         // below for the best of each feature only.
+        let free_words = |t: Term| of(t).iter().filter(|e| e.2).map(|e| e.1);
         let mut scored: Vec<Scored> = Vec::with_capacity(names.len());
         let mut words: Vec<usize> = Vec::new();
         for n in names {
@@ -284,7 +285,7 @@ impl Parse<'_> {
             }
             words.clear();
             for &t in &name.terms {
-                words.extend(of(t).iter().filter(|e| e.2).map(|e| e.1));
+                words.extend(free_words(t));
             }
             words.sort_unstable();
             words.dedup();
@@ -307,7 +308,7 @@ impl Parse<'_> {
                 let mut matched = Vec::with_capacity(s.terms_matched);
                 for &t in terms {
                     let before = free.len();
-                    free.extend(of(t).iter().filter(|e| e.2).map(|e| e.1));
+                    free.extend(free_words(t));
                     if free.len() > before {
                         matched_free.push(t);
                         matched.push(t);
