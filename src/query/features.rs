@@ -438,6 +438,29 @@ impl Parse<'_> {
     }
 }
 
+/// Whether a candidate is named by one word alone (of its name, or an alias of one word), and
+/// that word qualifies the word after it, an action the knowledge base has no name for: "calendar sharing",
+/// "photo uploading", "voicemail forwarding" ask about the sharing, the uploading, the
+/// forwarding. Read as the feature of the calendar, the photo or the voice mail, they would get
+/// its verdict, for something they do not ask.
+fn qualifies_an_unknown_action(p: &Parse<'_>, c: &Candidate) -> bool {
+    let [k] = c.free.as_slice() else { return false };
+    c.terms_matched == 1 && unknown_action(p, k + 1)
+}
+
+/// Whether word `k` is an action no name of the knowledge base has (an English word in
+/// "-ing" that names nothing: "sharing", "forwarding"), that nothing else of the question took.
+pub(super) fn unknown_action(p: &Parse<'_>, k: usize) -> bool {
+    p.ws.get(k).is_some_and(|w| {
+        w.kind == crate::names::WordKind::Latin
+            && !w.stop
+            && w.terms.is_empty()
+            && w.exact.is_none()
+            && w.text.len() > 5
+            && w.text.ends_with("ing")
+    }) && p.used.get(k).is_some_and(Option::is_none)
+}
+
 /// Whether a candidate covers its name well enough: half its weight (two thirds for a further
 /// feature), and, unless it covers three quarters, two of its terms from free words.
 fn acceptable(c: &Candidate, idx: &crate::names::NameIndex, first: bool) -> bool {
@@ -532,6 +555,7 @@ pub(super) fn find(p: &mut Parse<'_>) -> Result<Vec<Mention>, Diagnostic> {
         let ok: Vec<&Candidate> = cands
             .iter()
             .filter(|c| acceptable(c, idx, first))
+            .filter(|c| !qualifies_an_unknown_action(p, c))
             .filter(|c| !out.iter().any(|m| m.entities.contains(&Entity::Feature(c.feature))))
             .collect();
         let Some(&first_best) = ok.first() else { break };

@@ -1353,6 +1353,15 @@ fn no_feature(p: &Parse<'_>, topology: &[Mention]) -> Diagnostic {
     }
     let refs: Vec<&str> = offers.iter().map(String::as_str).take(3).collect();
     d = d.suggest(one_of(&refs));
+    // "calendar sharing": a word of a feature, and the action done with it, which no feature is.
+    if let Some(k) = (1..p.ws.len())
+        .find(|&k| p.used[k - 1].is_none() && !p.ws[k - 1].terms.is_empty() && features::unknown_action(p, k))
+    {
+        let (what, action) = (&p.text[p.ws[k - 1].span.clone()], &p.text[p.ws[k].span.clone()]);
+        d = d.note(format!(
+            "“{what} {action}” asks about the {action}, which no feature of the knowledge base is; “{what}” alone names one"
+        ));
+    }
     d.note("name a feature, such as `high-resolution photo` or `unified contact store` (`interop features` lists them)")
         .note("or ask what works with a topology: `what works with Exchange 2013 and Lync Server 2013?`")
 }
