@@ -449,9 +449,10 @@ impl Parse<'_> {
         }
         // The closest name before it, within three words, that has a role; a product only
         // with a word that joins two versions ("Exchange 2013 and 2016", "Exchange 2016/2013").
+        // The words of a mode between do not count ("Skype is on premises 2019").
         let Some(prev) = self.mentions.iter().rposition(|m| {
             m.last < i
-                && i - m.last <= 3
+                && (m.last + 1..i).filter(|&k| self.used[k].is_none()).count() <= 2
                 && m.entities.iter().any(|e| e.role(kb).is_some())
                 && (m.last + 1..i).all(|k| self.ws[k].stop || self.used[k].is_some())
         }) else {

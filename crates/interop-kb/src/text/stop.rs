@@ -42,7 +42,8 @@ pub const WORDS: &[&str] = &[
     "against", "v", "vs", "versus", "after", "before", "still", "anymore", "too", "very",
     "there", "yet", "does", "supposed", "expected", "correct", "true", "officially", "okay",
     "fail", "fails", "failing", "failed", "broken", "break", "breaks", "breaking", "broke",
-    "unsupported",
+    "unsupported", "stay", "stays", "staying", "remain", "remains", "remaining", "keep", "keeps",
+    "keeping", "kept",
     // French.
     "le", "la", "les", "l", "un", "une", "des", "de", "du", "au", "aux", "et", "ou", "avec",
     "sans", "sur", "sous", "pour", "par", "en", "dans", "entre", "vers", "chez", "ce", "cet",
