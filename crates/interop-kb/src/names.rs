@@ -17,7 +17,7 @@ use aho_corasick::{AhoCorasick, MatchKind};
 
 use crate::kb::KnowledgeBase;
 use crate::memo::Memo;
-use crate::strmap::{StrMap, Texts};
+use crate::strmap::{Lists, StrMap, Texts};
 use crate::text::lex::{self, Kind};
 use crate::text::{Lang, Stems, fold, stop};
 
@@ -353,7 +353,7 @@ pub struct NameIndex {
     /// Every name of every feature.
     pub feature_names: Vec<FeatureName>,
     /// For each term, the feature names that have it.
-    by_term: Vec<Vec<usize>>,
+    by_term: Lists<usize>,
     /// For each term, how rare it is among the features (`ln(1 + features / features with it)`).
     weights: Vec<f32>,
     /// The Chinese words of the names and the Chinese function words, longest first, built on
@@ -490,7 +490,7 @@ impl NameIndex {
             synonyms: Trie::default(),
             exact: StrMap::default(),
             feature_names: Vec::new(),
-            by_term: Vec::new(),
+            by_term: Lists::default(),
             weights: Vec::new(),
             han: std::sync::OnceLock::new(),
             feature_keys_by_words: std::sync::OnceLock::new(),
@@ -686,7 +686,7 @@ impl NameIndex {
         // counted under a term when it is not the last one counted there.
         debug_assert!(idx.feature_names.windows(2).all(|w| w[0].feature <= w[1].feature));
         let mut features_with: Vec<u32> = vec![0; n_terms];
-        idx.by_term = vec![Vec::new(); n_terms];
+        let mut by_term: Vec<Vec<usize>> = vec![Vec::new(); n_terms];
         let mut last: Vec<usize> = vec![usize::MAX; n_terms];
         for (i, name) in idx.feature_names.iter().enumerate() {
             for &t in &name.terms {
@@ -694,8 +694,11 @@ impl NameIndex {
                     last[t as usize] = name.feature;
                     features_with[t as usize] += 1;
                 }
-                idx.by_term[t as usize].push(i);
+                by_term[t as usize].push(i);
             }
+        }
+        for names in by_term {
+            idx.by_term.push(names);
         }
         #[allow(clippy::cast_precision_loss)]
         let n_features = kb.features.len().max(1) as f32;
@@ -1265,7 +1268,7 @@ impl NameIndex {
     /// The feature names that have a term.
     #[must_use]
     pub fn names_with(&self, t: Term) -> &[usize] {
-        self.by_term.get(t as usize).map_or(&[], Vec::as_slice)
+        self.by_term.get(t as usize)
     }
 
     /// A term's text (for tests and debugging).

@@ -1,5 +1,5 @@
-//! Many short strings kept in one text: the words, terms and names of the vocabulary
-//! ([`crate::names`]). Read back from the compiled base, such a list is three pieces (the text,
+//! Many short strings kept in one text, and many short lists in one list: the words, terms and
+//! names of the vocabulary ([`crate::names`]). Read back from the compiled base, such a list is three pieces (the text,
 //! where each string ends, the values) rather than an allocation for each string and a check
 //! of its UTF-8 for each: the one-shot answer starts by reading them back.
 
@@ -74,6 +74,70 @@ impl<'de> Deserialize<'de> for Texts {
             start = end;
         }
         Ok(Texts { text, ends })
+    }
+}
+
+/// Lists one after the other in one list, each found by its number (as [`Texts`] keeps
+/// strings): read back in two pieces, not an allocation for each list.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Lists<T> {
+    items: Vec<T>,
+    /// Where each list ends in `items`.
+    ends: Vec<u32>,
+}
+
+impl<T> Default for Lists<T> {
+    fn default() -> Self {
+        Lists {
+            items: Vec::new(),
+            ends: Vec::new(),
+        }
+    }
+}
+
+impl<T> Lists<T> {
+    #[must_use]
+    pub fn len(&self) -> usize {
+        self.ends.len()
+    }
+
+    #[must_use]
+    pub fn is_empty(&self) -> bool {
+        self.ends.is_empty()
+    }
+
+    /// The list of number `i`; empty if there is none.
+    #[must_use]
+    pub fn get(&self, i: usize) -> &[T] {
+        let Some(&end) = self.ends.get(i) else { return &[] };
+        let start = match i {
+            0 => 0,
+            _ => self.ends[i - 1] as usize,
+        };
+        self.items.get(start..end as usize).unwrap_or(&[])
+    }
+
+    /// Adds a list at the end; its number. (Items beyond 4 G in all would read back empty.)
+    pub fn push(&mut self, list: impl IntoIterator<Item = T>) -> usize {
+        self.items.extend(list);
+        self.ends.push(u32::try_from(self.items.len()).unwrap_or(u32::MAX));
+        self.ends.len() - 1
+    }
+}
+
+impl<T: Serialize> Serialize for Lists<T> {
+    fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        (&self.items, &self.ends).serialize(s)
+    }
+}
+
+impl<'de, T: Deserialize<'de>> Deserialize<'de> for Lists<T> {
+    fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        let (items, ends) = <(Vec<T>, Vec<u32>)>::deserialize(d)?;
+        if ends.windows(2).any(|w| w[1] < w[0]) || ends.last().is_some_and(|&e| e as usize > items.len()) {
+            return Err(D::Error::custom("a list ends outside its items"));
+        }
+        Ok(Lists { items, ends })
     }
 }
 
@@ -267,6 +331,23 @@ mod tests {
                     .all(|(k, v)| h[k] == *v && map.key(map.index_of(k).expect("there")) == Some(k))
             );
         }
+    }
+
+    #[test]
+    fn lists_keep_each_list_and_read_back_the_same() {
+        let mut l: Lists<u32> = Lists::default();
+        for v in [vec![], vec![3, 1], vec![], vec![7]] {
+            l.push(v);
+        }
+        let got: Vec<&[u32]> = (0..l.len()).map(|i| l.get(i)).collect();
+        assert_eq!(got, [&[][..], &[3, 1], &[], &[7]]);
+        assert!(l.get(4).is_empty());
+        let back: Lists<u32> = postcard::from_bytes(&postcard::to_allocvec(&l).expect("encodes")).expect("decodes");
+        assert_eq!(back, l);
+        let bytes = postcard::to_allocvec(&(vec![1_u32, 2], vec![1_u32, 3])).expect("encodes");
+        assert!(postcard::from_bytes::<Lists<u32>>(&bytes).is_err());
+        let bytes = postcard::to_allocvec(&(vec![1_u32, 2], vec![2_u32, 1])).expect("encodes");
+        assert!(postcard::from_bytes::<Lists<u32>>(&bytes).is_err());
     }
 
     #[test]
