@@ -439,10 +439,10 @@ impl Parse<'_> {
 }
 
 /// Whether a candidate is named by one word alone (of its name, or an alias of one word), and
-/// that word qualifies the word after it, an action the knowledge base has no name for: "calendar sharing",
-/// "photo uploading", "voicemail forwarding" ask about the sharing, the uploading, the
-/// forwarding. Read as the feature of the calendar, the photo or the voice mail, they would get
-/// its verdict, for something they do not ask.
+/// that word qualifies the word after it, an action the knowledge base has no name for:
+/// "calendar sharing", "photo uploading", "voicemail forwarding" ask about the sharing, the
+/// uploading, the forwarding. Read as the feature of the calendar, the photo or the voice
+/// mail, they would get its verdict, for something they do not ask.
 fn qualifies_an_unknown_action(p: &Parse<'_>, c: &Candidate) -> bool {
     let [k] = c.free.as_slice() else { return false };
     c.terms_matched == 1 && unknown_action(p, k + 1)

@@ -1360,7 +1360,7 @@ fn no_feature(p: &Parse<'_>, topology: &[Mention]) -> Diagnostic {
     {
         let (what, action) = (&p.text[p.ws[k - 1].span.clone()], &p.text[p.ws[k].span.clone()]);
         d = d.note(format!(
-            "“{what} {action}” asks about the {action}, which no feature of the knowledge base is; “{what}” alone names one"
+            "“{what} {action}” asks about the {action}, and no feature of the knowledge base is that"
         ));
     }
     d.note("name a feature, such as `high-resolution photo` or `unified contact store` (`interop features` lists them)")

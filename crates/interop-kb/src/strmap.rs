@@ -1,7 +1,8 @@
 //! Many short strings kept in one text, and many short lists in one list: the words, terms and
-//! names of the vocabulary ([`crate::names`]). Read back from the compiled base, such a list is three pieces (the text,
-//! where each string ends, the values) rather than an allocation for each string and a check
-//! of its UTF-8 for each: the one-shot answer starts by reading them back.
+//! names of the vocabulary ([`crate::names`]). Read back from the compiled base, such a list
+//! is a few pieces (the text, where each string ends, the values) rather than an allocation
+//! for each string and a check of its UTF-8 for each: the one-shot answer starts by reading
+//! them back.
 
 use std::hash::BuildHasher;
 
