@@ -43,7 +43,8 @@ pub const WORDS: &[&str] = &[
     "there", "yet", "does", "supposed", "expected", "correct", "true", "officially", "okay",
     "fail", "fails", "failing", "failed", "broken", "break", "breaks", "breaking", "broke",
     "unsupported", "stay", "stays", "staying", "remain", "remains", "remaining", "keep", "keeps",
-    "keeping", "kept",
+    "keeping", "kept", "provision", "activate", "implement", "implementation", "test", "troubleshoot",
+    "roll", "rollout", "setting",
     // French.
     "le", "la", "les", "l", "un", "une", "des", "de", "du", "au", "aux", "et", "ou", "avec",
     "sans", "sur", "sous", "pour", "par", "en", "dans", "entre", "vers", "chez", "ce", "cet",
