@@ -44,7 +44,7 @@ pub const WORDS: &[&str] = &[
     "fail", "fails", "failing", "failed", "broken", "break", "breaks", "breaking", "broke",
     "unsupported", "stay", "stays", "staying", "remain", "remains", "remaining", "keep", "keeps",
     "keeping", "kept", "provision", "activate", "implement", "implementation", "test", "troubleshoot",
-    "roll", "rollout", "setting",
+    "roll", "rollout", "setting", "display", "load", "appear", "updating", "updated", "pending",
     // French.
     "le", "la", "les", "l", "un", "une", "des", "de", "du", "au", "aux", "et", "ou", "avec",
     "sans", "sur", "sous", "pour", "par", "en", "dans", "entre", "vers", "chez", "ce", "cet",
