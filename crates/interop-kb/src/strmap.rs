@@ -11,6 +11,13 @@ use rustc_hash::FxBuildHasher;
 use serde::de::Error as _;
 use serde::{Deserialize, Deserializer, Serialize, Serializer};
 
+/// Where part `i` of a whole is, by where each part ends.
+fn span(ends: &[u32], i: usize) -> Option<std::ops::Range<usize>> {
+    let end = *ends.get(i)? as usize;
+    let start = i.checked_sub(1).map_or(0, |j| ends[j] as usize);
+    Some(start..end)
+}
+
 /// Strings one after the other in one text, each found by its number.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct Texts {
@@ -33,12 +40,7 @@ impl Texts {
     /// The string of number `i`, if there is one.
     #[must_use]
     pub fn get(&self, i: usize) -> Option<&str> {
-        let end = *self.ends.get(i)? as usize;
-        let start = match i {
-            0 => 0,
-            _ => self.ends[i - 1] as usize,
-        };
-        self.text.get(start..end)
+        self.text.get(span(&self.ends, i)?)
     }
 
     /// Adds a string at the end; its number. (Strings beyond 4 GiB in all, which no knowledge
@@ -97,25 +99,10 @@ impl<T> Default for Lists<T> {
 }
 
 impl<T> Lists<T> {
-    #[must_use]
-    pub fn len(&self) -> usize {
-        self.ends.len()
-    }
-
-    #[must_use]
-    pub fn is_empty(&self) -> bool {
-        self.ends.is_empty()
-    }
-
     /// The list of number `i`; empty if there is none.
     #[must_use]
     pub fn get(&self, i: usize) -> &[T] {
-        let Some(&end) = self.ends.get(i) else { return &[] };
-        let start = match i {
-            0 => 0,
-            _ => self.ends[i - 1] as usize,
-        };
-        self.items.get(start..end as usize).unwrap_or(&[])
+        span(&self.ends, i).and_then(|r| self.items.get(r)).unwrap_or(&[])
     }
 
     /// Adds a list at the end; its number. (Items beyond 4 G in all would read back empty.)
@@ -340,7 +327,7 @@ mod tests {
         for v in [vec![], vec![3, 1], vec![], vec![7]] {
             l.push(v);
         }
-        let got: Vec<&[u32]> = (0..l.len()).map(|i| l.get(i)).collect();
+        let got: Vec<&[u32]> = (0..4).map(|i| l.get(i)).collect();
         assert_eq!(got, [&[][..], &[3, 1], &[], &[7]]);
         assert!(l.get(4).is_empty());
         let back: Lists<u32> = postcard::from_bytes(&postcard::to_allocvec(&l).expect("encodes")).expect("decodes");
