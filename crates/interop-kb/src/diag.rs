@@ -275,6 +275,15 @@ impl<'a> Lettered<'a> for (&'a str, usize, Option<u64>) {
     }
 }
 
+/// How many characters a word of `n` characters and [`letters`] `own` has in common at most
+/// with a lowercase candidate of `m` characters and letters `theirs`, by their classes alone:
+/// each class one has and the other lacks is a character of one that the other cannot match.
+pub(crate) fn common_by_letters(n: usize, own: u64, m: usize, theirs: u64) -> usize {
+    let only_theirs = (theirs & !own).count_ones() as usize;
+    let only_ours = (own & !theirs).count_ones() as usize;
+    m.saturating_sub(only_theirs).min(n.saturating_sub(only_ours))
+}
+
 /// The ASCII characters of a text, as a set of 64 classes (a character's code modulo 64): what
 /// [`closest_lettered`] compares first.
 #[must_use]
@@ -308,9 +317,7 @@ pub fn closest_lettered<'a, C: Lettered<'a>>(word: &str, candidates: impl IntoIt
         // The bound of the characters they have in common by their classes (a lowercase
         // candidate has `chars` characters), as the count below would use it.
         if let Some(classes) = classes {
-            let theirs = (classes & !own).count_ones() as usize;
-            let ours = (own & !classes).count_ones() as usize;
-            let common = chars.saturating_sub(theirs).min(n.saturating_sub(ours));
+            let common = common_by_letters(n, own, chars, classes);
             // Skip the distances of candidates too long or too short (they cost a table each).
             if too_far(n, chars)
                 || (beyond(n, chars, common, budget, w.len() >= 4)

@@ -1113,15 +1113,15 @@ impl NameIndex {
             by
         });
         let max = edits_allowed(n);
-        // A class of characters one word has and the other lacks takes an edit of its own: a
-        // substitution, insertion or deletion changes one character, a transposition none.
+        // The characters in common by their classes bound the edits: an edit changes at most
+        // one character that one word has and the other lacks, a transposition none.
         let own = crate::diag::letters(w);
-        let near = |l: u64| (own & !l).count_ones().max((l & !own).count_ones()) as usize <= max;
         let surfaces = (n.saturating_sub(max)..=n + max)
-            .filter_map(|m| by_chars.get(m))
-            .flatten()
-            .filter(|&&(_, l)| near(l))
-            .filter_map(|&(i, _)| self.surfaces.get_index(i as usize))
+            .filter_map(|m| by_chars.get(m).map(|words| (m, words)))
+            .flat_map(|(m, words)| words.iter().map(move |&(i, l)| (m, i, l)))
+            .filter(|&(m, _, l)| n.max(m).saturating_sub(crate::diag::common_by_letters(n, own, m, l)) <= max)
+            .map(|(_, i, _)| i)
+            .filter_map(|i| self.surfaces.get_index(i as usize))
             .map(|(s, &t)| (s, t));
         closest_word(w, surfaces)
     }

@@ -18,6 +18,11 @@ fn span(ends: &[u32], i: usize) -> Option<std::ops::Range<usize>> {
     Some(start..end)
 }
 
+/// Whether the ends of parts come in order, each where a part may end (`fits`).
+fn ends_fit(ends: &[u32], fits: impl Fn(usize) -> bool) -> bool {
+    ends.windows(2).all(|w| w[0] <= w[1]) && ends.iter().all(|&e| fits(e as usize))
+}
+
 /// Strings one after the other in one text, each found by its number.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct Texts {
@@ -68,13 +73,8 @@ impl<'de> Deserialize<'de> for Texts {
     fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
         let (text, ends) = <(String, Vec<u32>)>::deserialize(d)?;
         // Bytes not written by `Serialize` must not make `get` cut a character in two.
-        let mut start = 0;
-        for &end in &ends {
-            let end = end as usize;
-            if end < start || !text.is_char_boundary(end) {
-                return Err(D::Error::custom("a string ends outside its text"));
-            }
-            start = end;
+        if !ends_fit(&ends, |e| text.is_char_boundary(e)) {
+            return Err(D::Error::custom("a string ends outside its text"));
         }
         Ok(Texts { text, ends })
     }
@@ -122,7 +122,7 @@ impl<T: Serialize> Serialize for Lists<T> {
 impl<'de, T: Deserialize<'de>> Deserialize<'de> for Lists<T> {
     fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
         let (items, ends) = <(Vec<T>, Vec<u32>)>::deserialize(d)?;
-        if ends.windows(2).any(|w| w[1] < w[0]) || ends.last().is_some_and(|&e| e as usize > items.len()) {
+        if !ends_fit(&ends, |e| e <= items.len()) {
             return Err(D::Error::custom("a list ends outside its items"));
         }
         Ok(Lists { items, ends })
@@ -131,6 +131,11 @@ impl<'de, T: Deserialize<'de>> Deserialize<'de> for Lists<T> {
 
 fn hash(s: &str) -> u64 {
     FxBuildHasher.hash_one(s)
+}
+
+/// The hash of key number `j` of `keys`, as a table of their numbers needs when it grows.
+fn hash_of(keys: &Texts) -> impl Fn(&u32) -> u64 + '_ {
+    |&j| hash(keys.get(j as usize).unwrap_or(""))
 }
 
 /// Distinct strings, each with a value, in the order they were first inserted, and found by
@@ -216,8 +221,7 @@ impl<V> StrMap<V> {
         self.values.push(value);
         let keys = &self.keys;
         let n = u32::try_from(i).unwrap_or(u32::MAX);
-        self.table
-            .insert_unique(hash(key), n, |&j| hash(keys.get(j as usize).unwrap_or("")));
+        self.table.insert_unique(hash(key), n, hash_of(keys));
         i
     }
 
@@ -247,7 +251,7 @@ impl<'de, V: Deserialize<'de>> Deserialize<'de> for StrMap<V> {
         let mut table = HashTable::with_capacity(keys.len());
         for (i, key) in keys.iter().enumerate() {
             let n = u32::try_from(i).map_err(D::Error::custom)?;
-            table.insert_unique(hash(key), n, |&j| hash(keys.get(j as usize).unwrap_or("")));
+            table.insert_unique(hash(key), n, hash_of(&keys));
         }
         Ok(StrMap { keys, values, table })
     }
