@@ -359,9 +359,7 @@ impl Parse<'_> {
                     match *e {
                         Entity::Product(p) => Some(vec![p]),
                         Entity::Family(x) if broad => Some(kb.families[x].members.clone()),
-                        Entity::Role(r) if broad => {
-                            Some((0..kb.products.len()).filter(|&p| kb.products[p].role == r).collect())
-                        }
+                        Entity::Role(r) if broad => Some(kb.roles[r].products.clone()),
                         _ => None,
                     }
                 };

@@ -108,6 +108,12 @@ fn headline(kb: &KnowledgeBase, a: &Answer, fa: &FeatureAnswer, s: &Style) -> St
     )
 }
 
+/// The note for an answer no change of product mends ([`super::NO_FIX`]), as a sentence.
+fn no_fix(out: &mut String) {
+    // (Capitalised: the note starts with "no".)
+    let _ = writeln!(out, "\nNo{}.", &super::NO_FIX[2..]);
+}
+
 fn cite_text(kb: &KnowledgeBase, c: &Cite) -> String {
     let src = &kb.sources[c.doc];
     // Where a reader opens it: its public page, else its text in the data.
@@ -186,8 +192,7 @@ fn feature_text(kb: &KnowledgeBase, a: &Answer, fa: &FeatureAnswer, s: &Style, o
             let _ = writeln!(out, "  {}. {} → {}", i + 1, changes.join(", then "), f.result.word());
         }
     } else if matches!(ev.verdict, Verdict::No | Verdict::Conditional) && a.unknown_versions.is_empty() {
-        // (Capitalised: the note starts with "no".)
-        let _ = writeln!(out, "\nNo{}.", &super::NO_FIX[2..]);
+        no_fix(out);
     }
     // The steps that set it up, where it works (or in full, when asked what is needed).
     let show_steps = a.kind == Kind::Needs || matches!(ev.verdict, Verdict::Yes | Verdict::Conditional);
@@ -431,8 +436,7 @@ fn short_feature(kb: &KnowledgeBase, a: &Answer, fa: &FeatureAnswer, s: &Style, 
             let _ = writeln!(out, "     ({} more with --explain)", rest.len() - 1);
         }
     } else if matches!(ev.verdict, Verdict::No | Verdict::Conditional) && a.unknown_versions.is_empty() {
-        // (Capitalised: the note starts with "no".)
-        let _ = writeln!(out, "\nNo{}.", &super::NO_FIX[2..]);
+        no_fix(out);
     }
     if a.kind == Kind::Needs && !fa.steps.is_empty() {
         let _ = writeln!(out, "\nPrerequisites, in order:");
